@@ -1,0 +1,10 @@
+/** Integration tests: real Kafka and Postgres, started by tools/infra unless given. */
+module.exports = {
+  displayName: 'config:int',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.int-spec.ts'],
+  globalSetup: '../../tools/infra/jest/global-setup.js',
+  globalTeardown: '../../tools/infra/jest/global-teardown.js',
+  testTimeout: 60000,
+};

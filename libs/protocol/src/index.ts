@@ -1,0 +1,1 @@
+export const PROTOCOL_SMOKE = 1;
