@@ -4,7 +4,7 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.int-spec.ts'],
-  globalSetup: '../../tools/infra/jest/global-setup.js',
-  globalTeardown: '../../tools/infra/jest/global-teardown.js',
+  globalSetup: '../../tools/infra/jest/global-setup.ts',
+  globalTeardown: '../../tools/infra/jest/global-teardown.ts',
   testTimeout: 60000,
 };

@@ -1,1 +1,25 @@
-export {};
+export {
+  createKafka,
+  createIdempotentProducer,
+  createProducer,
+  kafkaLogCreator,
+} from './kafka-client';
+export type { KafkaClientOptions, KafkaLogLevel } from './kafka-client';
+export { ensureTopics, topicConfigOf } from './topics';
+export { TRACEPARENT_HEADER, DeadLetterHeader, deadLetterHeaders, headersAsText } from './headers';
+export type { DeadLetterSource, DeadLetterStage } from './headers';
+export { OutboxRecord } from './outbox/outbox-record.entity';
+export { Outbox } from './outbox/outbox';
+export type { OutboxOptions } from './outbox/outbox';
+export { OutboxRelay, kafkaHeadersOf } from './outbox/outbox-relay';
+export type { OutboxRelayOptions } from './outbox/outbox-relay';
+export { ProcessedMessage } from './consumption/processed-message.entity';
+export { consumeOnce } from './consumption/consume-once';
+export { EventConsumer } from './consumption/event-consumer';
+export type { ConsumedEvent, EventConsumerOptions } from './consumption/event-consumer';
+export { publishDeadLetter } from './consumption/dead-letter';
+export {
+  CreateMessagingTables1735689600000,
+  messagingMigrations,
+  messagingEntities,
+} from './messaging-tables.migration';

@@ -1,1 +1,3 @@
-export {};
+export { serviceDataSourceOptions, assertSchemaName } from './service-data-source';
+export type { ServiceDatabaseOptions } from './service-data-source';
+export { runMigrations, pingDatabase } from './migrations';

@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServicePlatformModule, type ServicePlatformOptions } from '@mcp/platform';
+import { AuthModule } from './auth/auth.module';
+import { DocsController } from './docs/docs.controller';
+import type { GatewayConfig } from './gateway.config';
+import { ProxyModule } from './proxy/proxy.module';
+import { SystemModule } from './system/system.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, platform: ServicePlatformOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ServicePlatformModule.forService(platform),
+        AuthModule.forRoot(config),
+        TenantsModule,
+        SystemModule.forRoot({ brokers: config.KAFKA_BROKERS, timeoutMs: config.RPC_TIMEOUT_MS }),
+        ProxyModule.forRoot(config.GATEWAY_PROXY_PORT),
+      ],
+      controllers: [DocsController],
+    };
+  }
+}

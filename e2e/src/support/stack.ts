@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port';
+
+const WORKSPACE = resolve(__dirname, '../../..');
+const APPS = ['registry', 'config', 'scheduler', 'gateway'] as const;
+type App = (typeof APPS)[number];
+
+export interface Stack {
+  adminUrl: string;
+  proxyUrl: string;
+  adminKey: string;
+  ports: Record<App, number>;
+  logFile(app: App): string;
+  /** SIGTERM every app and report how each exited. */
+  stop(): Promise<Record<App, number | null>>;
+}
+
+/**
+ * Runs the four built apps as real processes (what `npm start` runs) against the test's Kafka and
+ * Postgres, each on a free port, exporting traces to `otlpEndpoint`.
+ */
+export async function startStack(options: { otlpEndpoint: string }): Promise<Stack> {
+  const kafkaBrokers = required('KAFKA_BROKERS');
+  const databaseUrl = required('DATABASE_URL');
+  const logDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-logs-'));
+  const adminKey = `e2e-operator-key-${process.pid}`;
+  const ports = {
+    registry: await freePort(),
+    config: await freePort(),
+    scheduler: await freePort(),
+    gateway: await freePort(),
+  };
+  const proxyPort = await freePort();
+  const children = new Map<App, ChildProcess>();
+  const exits = new Map<App, Promise<number | null>>();
+
+  for (const app of APPS) {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KAFKA_BROKERS: kafkaBrokers,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      HTTP_PORT: String(ports[app]),
+      ...(app === 'gateway'
+        ? {
+            GATEWAY_ADMIN_PORT: String(ports.gateway),
+            GATEWAY_PROXY_PORT: String(proxyPort),
+            MCP_ADMIN_KEY: adminKey,
+            RPC_TIMEOUT_MS: '10000',
+          }
+        : {}),
+    };
+    const log = createWriteStream(join(logDir, `${app}.log`));
+    const child = spawn(process.execPath, [mainOf(app)], {
+      cwd: WORKSPACE,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    children.set(app, child);
+    exits.set(app, new Promise((done) => child.once('exit', (code) => done(code))));
+  }
+
+  const logFile = (app: App) => join(logDir, `${app}.log`);
+  const stop = async () => {
+    const codes = {} as Record<App, number | null>;
+    for (const child of children.values()) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+    for (const [app, child] of children) {
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+      codes[app] = await (exits.get(app) as Promise<number | null>);
+      clearTimeout(killer);
+    }
+    return codes;
+  };
+
+  try {
+    await Promise.all(
+      APPS.map((app) =>
+        waitUntilReady(app, ports[app], children.get(app) as ChildProcess, logFile(app)),
+      ),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    adminUrl: `http://127.0.0.1:${ports.gateway}`,
+    proxyUrl: `http://127.0.0.1:${proxyPort}`,
+    adminKey,
+    ports,
+    logFile,
+    stop,
+  };
+}
+
+export function mainOf(app: App): string {
+  return join(WORKSPACE, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
+}
+
+async function waitUntilReady(
+  app: App,
+  port: number,
+  child: ChildProcess,
+  log: string,
+): Promise<void> {
+  const deadline = Date.now() + 90000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${app} exited with ${child.exitCode} before it was ready:\n${tail(log)}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${app} was not ready within 90 s:\n${tail(log)}`);
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`${name} is not set: run the e2e suite through npm test or nx e2e e2e`);
+  return value;
+}

@@ -1,0 +1,167 @@
+// Consumes CloudEvents from Kafka: decode, validate, handle with retries, dead-letter the rest.
+import {
+  decodeCloudEvent,
+  deadLetterTopicOf,
+  eventDefinitionOf,
+  parseEventData,
+  topicSpecOf,
+  type CloudEvent,
+  type EventDefinition,
+} from '@mcp/protocol';
+import { RetryPolicy } from '@mcp/resilience';
+import { createCounter, type Logger } from '@mcp/telemetry';
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { DeadLetterSource, DeadLetterStage } from '../headers';
+import { createProducer } from '../kafka-client';
+import { ensureTopics } from '../topics';
+import { publishDeadLetter } from './dead-letter';
+
+export interface ConsumedEvent<T> {
+  event: CloudEvent<T>;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Applies one event; throw to retry (retryable errors) or dead-letter (the rest). */
+  handle: (e: ConsumedEvent<unknown>) => Promise<void>;
+  /** The definition to validate an event type against; the protocol catalog by default. */
+  definitions?: (type: string) => EventDefinition | undefined;
+  retry?: RetryPolicy;
+  logger: Logger;
+  fromBeginning?: boolean;
+}
+
+const deadLettered = createCounter({
+  name: 'mcp_events_dead_lettered_total',
+  help: 'Consumed records parked on a dead-letter topic',
+  labelNames: ['topic', 'stage'],
+});
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const reason = (error as { reason?: unknown }).reason;
+    return typeof reason === 'string' ? reason : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+/**
+ * A consumer-group member that never crashes on a bad record and never blocks its partition:
+ * a record that cannot be decoded or validated, or whose handling still fails after the retry
+ * policy, is published to `<topic>.dlq` with the reason and its offset is committed.
+ */
+export class EventConsumer {
+  private readonly retry: RetryPolicy;
+  private readonly definitions: (type: string) => EventDefinition | undefined;
+  private readonly log: Logger;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private stopping = new AbortController();
+
+  constructor(private readonly opts: EventConsumerOptions) {
+    this.retry = opts.retry ?? new RetryPolicy();
+    this.definitions = opts.definitions ?? eventDefinitionOf;
+    this.log = opts.logger.child({ component: 'event-consumer', groupId: opts.groupId });
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.stopping = new AbortController();
+    // Dead letters must have somewhere to go before the first bad record arrives.
+    await ensureTopics(
+      this.opts.kafka,
+      this.opts.topics.map((topic) => {
+        const name = deadLetterTopicOf(topic);
+        return topicSpecOf(name) ?? { name, partitions: 1 };
+      }),
+    );
+    const producer = createProducer(this.opts.kafka);
+    const consumer = this.opts.kafka.consumer({ groupId: this.opts.groupId });
+    this.producer = producer;
+    this.consumer = consumer;
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: this.opts.topics,
+      fromBeginning: this.opts.fromBeginning ?? false,
+    });
+    await consumer.run({ eachMessage: (payload) => this.process(payload) });
+  }
+
+  /** Leaves the group; a record being handled is not committed and goes to the next owner. */
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('event consumer stopping'));
+    const { consumer, producer } = this;
+    this.consumer = undefined;
+    this.producer = undefined;
+    await consumer?.disconnect();
+    await producer?.disconnect();
+  }
+
+  private async process({ topic, partition, message, heartbeat }: EachMessagePayload) {
+    const source: DeadLetterSource = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+    };
+
+    let event: CloudEvent<unknown>;
+    try {
+      event = decodeCloudEvent(message);
+    } catch (error: unknown) {
+      return this.deadLetter(source, describeError(error), 'decode');
+    }
+
+    const definition = this.definitions(event.type);
+    if (definition) {
+      try {
+        event = parseEventData(definition, event);
+      } catch (error: unknown) {
+        return this.deadLetter(source, describeError(error), 'validate');
+      }
+    }
+
+    const consumed: ConsumedEvent<unknown> = { event, topic, partition, offset: message.offset };
+    try {
+      await this.retry.execute(() => this.opts.handle(consumed), {
+        signal: this.stopping.signal,
+        onRetry: (error, attempt, delayMs) => {
+          this.log.warn(
+            { err: error, topic, partition, offset: message.offset, attempt, retryInMs: delayMs },
+            'event handling failed; retrying',
+          );
+          // A long backoff must not cost the partition its group membership.
+          void heartbeat().catch(() => undefined);
+        },
+      });
+    } catch (error: unknown) {
+      // Stopping: leave the offset uncommitted so the next owner handles the record.
+      if (this.stopping.signal.aborted) throw error;
+      await this.deadLetter(source, describeError(error), 'handle');
+    }
+  }
+
+  private async deadLetter(
+    source: DeadLetterSource,
+    reason: string,
+    stage: DeadLetterStage,
+  ): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('event consumer is stopped');
+    this.log.warn(
+      { topic: source.topic, partition: source.partition, offset: source.offset, stage, reason },
+      'record sent to the dead-letter topic',
+    );
+    // If this throws (Kafka down) kafkajs retries the record: it is never silently dropped.
+    await publishDeadLetter(producer, source, reason, stage);
+    deadLettered.inc({ topic: source.topic, stage });
+  }
+}

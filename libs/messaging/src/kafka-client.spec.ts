@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@mcp/telemetry';
+import { logLevel } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-client';
+
+describe('kafkaLogCreator', () => {
+  it('writes kafkajs entries as structured lines at the matching level', () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const log = kafkaLogCreator(createLogger({ service: 'registry', destination }))(logLevel.INFO);
+
+    log({
+      namespace: 'Consumer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '2025-01-01T00:00:00.000Z',
+        message: 'Crash: KafkaJSNumberOfRetriesExceeded',
+        clientId: 'registry',
+        groupId: 'registry-projector',
+      },
+    });
+    log({
+      namespace: 'Producer',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { timestamp: '2025-01-01T00:00:00.000Z', message: 'retrying' },
+    });
+
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        service: 'registry',
+        component: 'kafkajs',
+        namespace: 'Consumer',
+        groupId: 'registry-projector',
+        msg: 'Crash: KafkaJSNumberOfRetriesExceeded',
+      }),
+      expect.objectContaining({ level: 'warn', namespace: 'Producer', msg: 'retrying' }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('clientId');
+  });
+});

@@ -1,0 +1,158 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import type { TopicSpec } from '@mcp/protocol';
+import { createKafka, ensureTopics } from '@mcp/messaging';
+import { runMigrations } from '@mcp/persistence';
+import { RetryPolicy } from '@mcp/resilience';
+import { NestLoggerAdapter } from '@mcp/telemetry';
+import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { traceIdHeader } from '../http/trace-id.middleware';
+import { serviceDatabaseOptions, type ServicePlatformOptions } from '../service-platform.module';
+
+export interface RunServiceOptions {
+  platform: ServicePlatformOptions;
+  /** The app's root module, which imports ServicePlatformModule.forService(platform). */
+  rootModule: DynamicModule;
+  httpPort: number;
+  /** Topics this service produces to or consumes from; created if missing before Nest starts. */
+  topics: readonly TopicSpec[];
+  /** Serve Kafka request/reply handlers (`@MessagePattern`) in this process. */
+  rpcServer: boolean;
+  /** How long a graceful shutdown may take before the process gives up and exits 1. */
+  shutdownTimeoutMs?: number;
+  /** Largest JSON body accepted, e.g. '1mb'. */
+  bodyLimit?: string;
+  argv?: string[];
+  /** Called after the HTTP port listens (e.g. to open a second listener). */
+  afterListen?: (app: INestApplication) => Promise<void>;
+}
+
+/**
+ * Starts an MCP service: `migrate` applies migrations and exits; otherwise wait for Kafka,
+ * provision topics, start Nest with structured logs, problem+json errors and trace ids, serve
+ * request/reply over Kafka and HTTP, and shut down gracefully on SIGTERM/SIGINT.
+ */
+export async function runService(
+  options: RunServiceOptions,
+): Promise<INestApplication | undefined> {
+  const { platform } = options;
+  const logger = platform.logger;
+  const argv = options.argv ?? process.argv.slice(2);
+
+  if (argv[0] === 'migrate') {
+    await migrateAndExit(platform);
+    return undefined;
+  }
+
+  await provisionTopics(platform, options.topics);
+
+  const app = await NestFactory.create<NestExpressApplication>(options.rootModule, {
+    logger: new NestLoggerAdapter(logger),
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.use(traceIdHeader);
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.disable('x-powered-by');
+
+  if (options.rpcServer) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.KAFKA,
+        options: {
+          client: { clientId: `mcp-${platform.identity.name}`, brokers: platform.kafkaBrokers },
+          consumer: { groupId: `mcp-${platform.identity.name}`, allowAutoTopicCreation: false },
+          producer: { allowAutoTopicCreation: false },
+          subscribe: { fromBeginning: false },
+        },
+      },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+
+  await app.listen(options.httpPort, '0.0.0.0');
+  await options.afterListen?.(app);
+  stopGracefullyOnSignal(app, platform, options.shutdownTimeoutMs ?? 10_000);
+  logger.info(
+    { port: options.httpPort },
+    `${platform.identity.name} listening on :${options.httpPort}`,
+  );
+  return app;
+}
+
+async function migrateAndExit(platform: ServicePlatformOptions): Promise<void> {
+  const dataSource = new DataSource(serviceDatabaseOptions(platform));
+  await dataSource.initialize();
+  try {
+    const applied = await runMigrations(dataSource, (msg) => platform.logger.info(msg));
+    platform.logger.info(
+      { applied },
+      `${platform.identity.name}: ${applied.length} migration(s) applied`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Kafka may still be starting (compose, a restarting broker): wait for it, then create topics. */
+async function provisionTopics(
+  platform: ServicePlatformOptions,
+  topics: readonly TopicSpec[],
+): Promise<void> {
+  const kafka = createKafka({
+    brokers: platform.kafkaBrokers,
+    clientId: `mcp-${platform.identity.name}-setup`,
+    logger: platform.logger,
+  });
+  const waiting = new RetryPolicy({
+    maxAttempts: 30,
+    backoff: { baseMs: 250, maxMs: 5000, jitter: 'equal' },
+    isRetryable: () => true,
+  });
+  await waiting.execute(() => ensureTopics(kafka, topics), {
+    onRetry: (error, attempt, delayMs) =>
+      platform.logger.warn(
+        { attempt, delayMs, brokers: platform.kafkaBrokers, err: error },
+        'waiting for Kafka to provision topics',
+      ),
+  });
+}
+
+/**
+ * SIGTERM/SIGINT close the app (consumers leave their groups, the outbox relay drains, spans are
+ * flushed) and exit 0, so supervisors can tell a clean stop from a crash; a stop that hangs past
+ * the timeout exits 1.
+ */
+function stopGracefullyOnSignal(
+  app: INestApplication,
+  platform: ServicePlatformOptions,
+  timeoutMs: number,
+): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    platform.logger.info({ signal }, `${platform.identity.name} shutting down`);
+    const deadline = setTimeout(() => {
+      platform.logger.error({ timeoutMs }, 'graceful shutdown timed out');
+      process.exit(1);
+    }, timeoutMs);
+    deadline.unref();
+    app.close().then(
+      () => {
+        platform.logger.info(`${platform.identity.name} stopped`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        platform.logger.error({ err: error }, 'graceful shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,23 @@
+/** Every event and request/reply MCP speaks: what the documents list and consumers look up. */
+import type { EventDefinition } from './events';
+import { TenantCreated } from './gateway/tenant-created.event';
+import type { RpcDefinition } from './rpc';
+import { ServiceStatusRpc } from './system/service-status.rpc';
+
+export const eventCatalog: readonly EventDefinition[] = Object.freeze([TenantCreated]);
+
+export const rpcCatalog: readonly RpcDefinition[] = Object.freeze([
+  ServiceStatusRpc.registry,
+  ServiceStatusRpc.config,
+  ServiceStatusRpc.scheduler,
+]);
+
+const eventsByType = new Map(eventCatalog.map((def) => [def.type, def]));
+
+export function eventDefinitionOf(type: string): EventDefinition | undefined {
+  return eventsByType.get(type);
+}
+
+export function rpcDefinitionOf(pattern: string): RpcDefinition | undefined {
+  return rpcCatalog.find((def) => def.pattern === pattern);
+}
