@@ -2,7 +2,12 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions, MigrationInterface } from 'typeorm';
-import { createKafka, messagingEntities, messagingMigrations } from '@mcp/messaging';
+import {
+  createIdempotentProducer,
+  createKafka,
+  messagingEntities,
+  messagingMigrations,
+} from '@mcp/messaging';
 import { serviceDataSourceOptions } from '@mcp/persistence';
 import type { TelemetryHandle } from '@mcp/telemetry';
 import { HealthController } from './health/health.controller';
@@ -70,12 +75,7 @@ export class ServicePlatformModule {
         {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],
-          useFactory: (kafka: ReturnType<typeof createKafka>) =>
-            kafka.producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              allowAutoTopicCreation: false,
-            }),
+          useFactory: createIdempotentProducer,
         },
         KafkaHealthIndicator,
         MigrationsOnStart,

@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceStatusRpc } from '@mcp/protocol';
-import { RPC_CLIENT_OPTIONS, RpcClient } from '@mcp/platform';
+import {
+  RPC_CLIENT_OPTIONS,
+  RpcClient,
+  SERVICE_LOGGER,
+  type RpcClientOptions,
+  type ServiceLogger,
+} from '@mcp/platform';
 import { SystemController } from './system.controller';
 import { SystemStatusService } from './system-status.service';
 
@@ -13,12 +19,14 @@ export class SystemModule {
       providers: [
         {
           provide: RPC_CLIENT_OPTIONS,
-          useValue: {
+          inject: [SERVICE_LOGGER],
+          useFactory: (logger: ServiceLogger): RpcClientOptions => ({
             clientId: 'mcp-gateway',
             brokers: options.brokers,
             definitions: Object.values(ServiceStatusRpc),
             timeoutMs: options.timeoutMs,
-          },
+            logger,
+          }),
         },
         RpcClient,
         SystemStatusService,

@@ -4,7 +4,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import type { TopicSpec } from '@mcp/protocol';
-import { createKafka, ensureTopics } from '@mcp/messaging';
+import { createKafka, ensureTopics, kafkaLogCreator } from '@mcp/messaging';
 import { runMigrations } from '@mcp/persistence';
 import { RetryPolicy } from '@mcp/resilience';
 import { NestLoggerAdapter } from '@mcp/telemetry';
@@ -63,7 +63,11 @@ export async function runService(
       {
         transport: Transport.KAFKA,
         options: {
-          client: { clientId: `mcp-${platform.identity.name}`, brokers: platform.kafkaBrokers },
+          client: {
+            clientId: `mcp-${platform.identity.name}`,
+            brokers: platform.kafkaBrokers,
+            logCreator: kafkaLogCreator(platform.logger),
+          },
           consumer: { groupId: `mcp-${platform.identity.name}`, allowAutoTopicCreation: false },
           producer: { allowAutoTopicCreation: false },
           subscribe: { fromBeginning: false },

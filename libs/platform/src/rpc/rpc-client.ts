@@ -2,6 +2,8 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { ClientKafka, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { z } from 'zod';
+import { kafkaLogCreator } from '@mcp/messaging';
+import type { Logger } from '@mcp/telemetry';
 import {
   RpcErrorReply,
   TimeoutError,
@@ -16,6 +18,7 @@ export interface RpcClientOptions {
   /** Every request this client may send; their reply topics are subscribed before connecting. */
   definitions: readonly RpcDefinition<z.ZodType, z.ZodType>[];
   timeoutMs: number;
+  logger: Logger;
 }
 
 export const RPC_CLIENT_OPTIONS = Symbol('RpcClientOptions');
@@ -33,7 +36,11 @@ export class RpcClient implements OnModuleInit, OnModuleDestroy {
     this.client = ClientProxyFactory.create({
       transport: Transport.KAFKA,
       options: {
-        client: { clientId: options.clientId, brokers: options.brokers },
+        client: {
+          clientId: options.clientId,
+          brokers: options.brokers,
+          logCreator: kafkaLogCreator(options.logger),
+        },
         consumer: { groupId: `${options.clientId}-rpc`, allowAutoTopicCreation: false },
         producer: { allowAutoTopicCreation: false },
         subscribe: { fromBeginning: false },
