@@ -25,7 +25,7 @@ export class EventPublisher implements OnApplicationBootstrap, BeforeApplication
     this.relay = new OutboxRelay({
       dataSource,
       producer,
-      logger: logger.child({ component: 'outbox-relay' }),
+      logger,
     });
   }
 
