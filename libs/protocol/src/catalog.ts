@@ -2,14 +2,23 @@
 import type { EventDefinition } from './events';
 import { TenantCreated } from './gateway/tenant-created.event';
 import type { RpcDefinition } from './rpc';
+import { InstanceSnapshot, registryInstanceEvents } from './registry/instance-events';
+import { leaseRecords } from './registry/lease-records';
+import { registryRpcs } from './registry/registry.rpc';
 import { ServiceStatusRpc } from './system/service-status.rpc';
 
-export const eventCatalog: readonly EventDefinition[] = Object.freeze([TenantCreated]);
+export const eventCatalog: readonly EventDefinition[] = Object.freeze([
+  TenantCreated,
+  ...registryInstanceEvents,
+  InstanceSnapshot,
+  ...leaseRecords,
+]);
 
 export const rpcCatalog: readonly RpcDefinition[] = Object.freeze([
   ServiceStatusRpc.registry,
   ServiceStatusRpc.config,
   ServiceStatusRpc.scheduler,
+  ...registryRpcs,
 ]);
 
 const eventsByType = new Map(eventCatalog.map((def) => [def.type, def]));

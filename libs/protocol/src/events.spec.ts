@@ -113,7 +113,7 @@ describe('eventCatalog', () => {
     for (const def of eventCatalog) {
       expect(Object.values(Topic)).toContain(def.topic);
       const service = def.type.split('.')[1];
-      expect(def.topic).toBe(`mcp.${service}.events`);
+      expect(def.topic.startsWith(`mcp.${service}.`)).toBe(true);
       expect(def.source).toBe(`/mcp/${service}`);
     }
   });

@@ -7,10 +7,15 @@ export * from './errors';
 export * from './events';
 export * from './rpc';
 export * from './catalog';
+export * from './labels';
 
 export * from './gateway/http';
 export * from './gateway/tenant-created.event';
 export * from './system/service-status.rpc';
+export * from './registry/instances';
+export * from './registry/instance-events';
+export * from './registry/lease-records';
+export * from './registry/registry.rpc';
 
 export type { HttpOperation, HttpResponseSpec } from './docs/http-operations';
 export { httpOperations } from './docs/http-operations';

@@ -34,7 +34,20 @@ describe('topics', () => {
       topicsOwnedBy('registry')
         .map((t) => t.name)
         .sort(),
-    ).toEqual(['mcp.registry.events', 'mcp.registry.events.dlq', 'mcp.registry.rpc.status'].sort());
+    ).toEqual(
+      expect.arrayContaining([
+        'mcp.registry.events',
+        'mcp.registry.events.dlq',
+        'mcp.registry.instances',
+        'mcp.registry.leases',
+        'mcp.registry.rpc.status',
+        'mcp.registry.rpc.register',
+      ]),
+    );
+    expect(topicsOwnedBy('registry').every((t) => t.name.startsWith('mcp.registry.'))).toBe(true);
+    expect(
+      topicsOwnedBy('registry').find((t) => t.name === 'mcp.registry.instances')?.compacted,
+    ).toBe(true);
     expect(topicsOwnedBy('scheduler').map((t) => t.name)).toContain('mcp.scheduler.rpc.status');
     expect(topicsOwnedBy('config').map((t) => t.name)).not.toContain('mcp.registry.rpc.status');
   });

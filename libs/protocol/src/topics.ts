@@ -6,12 +6,21 @@ export const Topic = {
   RegistryEvents: 'mcp.registry.events',
   ConfigEvents: 'mcp.config.events',
   SchedulerEvents: 'mcp.scheduler.events',
+  /** Compacted: the current state of every registered instance. */
+  RegistryInstances: 'mcp.registry.instances',
+  /** Lease grants, renewals (heartbeats) and releases; partition owners keep the TTL clocks. */
+  RegistryLeases: 'mcp.registry.leases',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
 /** Request/reply patterns; each is also the name of the request topic. */
 export const RpcPattern = {
   RegistryStatus: 'mcp.registry.rpc.status',
+  RegistryRegister: 'mcp.registry.rpc.register',
+  RegistryHeartbeat: 'mcp.registry.rpc.heartbeat',
+  RegistryDeregister: 'mcp.registry.rpc.deregister',
+  RegistryListServices: 'mcp.registry.rpc.list-services',
+  RegistryListInstances: 'mcp.registry.rpc.list-instances',
   ConfigStatus: 'mcp.config.rpc.status',
   SchedulerStatus: 'mcp.scheduler.rpc.status',
 } as const;
@@ -46,9 +55,13 @@ const DEAD_LETTER_PARTITIONS = 1;
 const RPC_RETENTION_MS = HOUR_MS;
 const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
 
+// The state topic is compacted (latest value per key, forever); lease records are worthless
+// once their TTL has passed, and a lease owner that takes over reloads from Postgres anyway.
 const eventTopics: TopicSpec[] = Object.values(Topic).map((name) => ({
   name,
   partitions: EVENT_PARTITIONS,
+  ...(name === Topic.RegistryInstances ? { compacted: true } : {}),
+  ...(name === Topic.RegistryLeases ? { retentionMs: HOUR_MS } : {}),
 }));
 const deadLetterTopics: TopicSpec[] = Object.values(Topic).map((name) => ({
   name: deadLetterTopicOf(name),
