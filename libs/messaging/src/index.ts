@@ -3,6 +3,7 @@ export {
   createIdempotentProducer,
   createProducer,
   kafkaLogCreator,
+  partitionOfKey,
 } from './kafka-client';
 export type { KafkaClientOptions, KafkaLogLevel } from './kafka-client';
 export { ensureTopics, topicConfigOf } from './topics';
@@ -16,7 +17,11 @@ export type { OutboxRelayOptions } from './outbox/outbox-relay';
 export { ProcessedMessage } from './consumption/processed-message.entity';
 export { consumeOnce } from './consumption/consume-once';
 export { EventConsumer } from './consumption/event-consumer';
-export type { ConsumedEvent, EventConsumerOptions } from './consumption/event-consumer';
+export type {
+  ConsumedEvent,
+  EventConsumerOptions,
+  PartitionAssignment,
+} from './consumption/event-consumer';
 export { publishDeadLetter } from './consumption/dead-letter';
 export {
   CreateMessagingTables1735689600000,

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@mcp/telemetry';
 import { logLevel } from 'kafkajs';
-import { kafkaLogCreator } from './kafka-client';
+import { kafkaLogCreator, partitionOfKey } from './kafka-client';
 
 describe('kafkaLogCreator', () => {
   it('writes kafkajs entries as structured lines at the matching level', () => {
@@ -44,5 +44,14 @@ describe('kafkaLogCreator', () => {
       expect.objectContaining({ level: 'warn', namespace: 'Producer', msg: 'retrying' }),
     ]);
     expect(lines[0]).not.toHaveProperty('clientId');
+  });
+});
+
+describe('partitionOfKey', () => {
+  it('maps a key to the same partition every time and spreads keys over all partitions', () => {
+    expect(partitionOfKey('acme/orders', 6)).toBe(partitionOfKey('acme/orders', 6));
+    const spread = new Set(Array.from({ length: 200 }, (_, i) => partitionOfKey(`t/svc-${i}`, 6)));
+    expect([...spread].every((p) => p >= 0 && p < 6)).toBe(true);
+    expect(spread.size).toBe(6);
   });
 });

@@ -76,3 +76,20 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 }
+
+const keyPartitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition kafkajs's default (Java-compatible murmur2) partitioner puts `key` on, for a
+ * topic of `partitions` partitions — so partition owners can tell which keys are theirs.
+ */
+export function partitionOfKey(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return keyPartitioner({ topic: '', partitionMetadata, message: { key, value: null } });
+}

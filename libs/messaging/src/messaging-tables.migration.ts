@@ -14,7 +14,7 @@ export class CreateMessagingTables1735689600000 implements MigrationInterface {
         partition_key text NOT NULL,
         event_type text NOT NULL,
         headers jsonb NOT NULL,
-        payload text NOT NULL,
+        payload text NULL, -- null: a tombstone for a compacted topic
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz NULL,
         attempts int NOT NULL DEFAULT 0,

@@ -21,7 +21,12 @@ export interface ConsumedEvent<T> {
   topic: string;
   partition: number;
   offset: string;
+  /** When the producer wrote the record (Kafka's timestamp, ms since the epoch). */
+  timestamp: number;
 }
+
+/** The partitions this member owns after a rebalance, by topic. */
+export type PartitionAssignment = Record<string, number[]>;
 
 export interface EventConsumerOptions {
   kafka: Kafka;
@@ -34,6 +39,13 @@ export interface EventConsumerOptions {
   retry?: RetryPolicy;
   logger: Logger;
   fromBeginning?: boolean;
+  /**
+   * Told the partitions this member owns after every rebalance, before any record of them is
+   * handled — for work owned by partition assignment (lease clocks, schedule firing).
+   */
+  onAssignment?: (assignment: PartitionAssignment) => Promise<void> | void;
+  /** How long the group waits for a silent member before moving its partitions (kafkajs: 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 const deadLettered = createCounter({
@@ -62,6 +74,7 @@ export class EventConsumer {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopping = new AbortController();
+  private assignmentApplied: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.retry = opts.retry ?? new RetryPolicy();
@@ -81,7 +94,23 @@ export class EventConsumer {
       }),
     );
     const producer = createProducer(this.opts.kafka);
-    const consumer = this.opts.kafka.consumer({ groupId: this.opts.groupId });
+    const consumer = this.opts.kafka.consumer({
+      groupId: this.opts.groupId,
+      ...(this.opts.sessionTimeoutMs ? { sessionTimeout: this.opts.sessionTimeoutMs } : {}),
+    });
+    const onAssignment = this.opts.onAssignment;
+    if (onAssignment) {
+      let applied = Promise.resolve();
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assignment = { ...payload.memberAssignment } as PartitionAssignment;
+        applied = applied
+          .then(() => onAssignment(assignment))
+          .catch((error: unknown) =>
+            this.log.error({ err: error }, 'applying a partition assignment failed'),
+          );
+        this.assignmentApplied = applied;
+      });
+    }
     this.producer = producer;
     this.consumer = consumer;
     await producer.connect();
@@ -104,6 +133,8 @@ export class EventConsumer {
   }
 
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload) {
+    // Records of a newly assigned partition wait until its owner has loaded what it owns.
+    await this.assignmentApplied;
     const source: DeadLetterSource = {
       topic,
       partition,
@@ -129,7 +160,13 @@ export class EventConsumer {
       }
     }
 
-    const consumed: ConsumedEvent<unknown> = { event, topic, partition, offset: message.offset };
+    const consumed: ConsumedEvent<unknown> = {
+      event,
+      topic,
+      partition,
+      offset: message.offset,
+      timestamp: Number(message.timestamp),
+    };
     try {
       await this.retry.execute(() => this.opts.handle(consumed), {
         signal: this.stopping.signal,

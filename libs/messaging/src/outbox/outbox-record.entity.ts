@@ -27,8 +27,9 @@ export class OutboxRecord {
   headers!: Record<string, string>;
 
   /** The CloudEvent data as JSON text, published byte for byte as the record value. */
-  @Column({ type: 'text' })
-  payload!: string;
+  /** The CloudEvent data as JSON; null for a tombstone on a compacted topic. */
+  @Column({ type: 'text', nullable: true })
+  payload!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

@@ -30,7 +30,7 @@ interface UnpublishedRow {
   partition_key: string;
   event_type: string;
   headers: Record<string, string>;
-  payload: string;
+  payload: string | null;
 }
 
 type BatchOutcome =

@@ -128,6 +128,35 @@ describe('transactional outbox', () => {
     expect(await db.dataSource.query(`SELECT id FROM widgets`)).toEqual([{ id: 'w-1' }]);
   });
 
+  it('publishes a tombstone (a keyed record with no value) for a compacted topic, in order after the event it removes', async () => {
+    const db = await serviceDatabase('tombstone');
+    cleanups.push(db.drop);
+    const topic = `test.outbox.tombstone.${uniqueSuffix()}`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, compacted: true }]);
+    const def = widgetCreated(topic);
+    const outbox = new Outbox();
+    const relay = new OutboxRelay({
+      dataSource: db.dataSource,
+      producer: await connectedProducer(createIdempotentProducer(kafka)),
+      logger,
+      pollIntervalMs: 50,
+    });
+    relay.start();
+    cleanups.push(() => relay.stop());
+    const collector = await new TopicCollector(kafka, topic).start();
+    cleanups.push(() => collector.stop());
+
+    const widget: WidgetData = { id: 'w-t', tenantId: 't-1', name: 'short-lived', seq: 1 };
+    await db.dataSource.transaction((manager) => outbox.add(manager, def, widget));
+    await db.dataSource.transaction((manager) => outbox.addTombstone(manager, topic, widget.id));
+    relay.wake();
+
+    const [created, tombstone] = await collector.waitFor(2);
+    expect(created.key?.toString()).toBe(widget.id);
+    expect(tombstone.key?.toString()).toBe(widget.id);
+    expect(tombstone.value).toBeNull();
+  });
+
   it('refuses to write an event outside a transaction', async () => {
     const db = await serviceDatabase('notx');
     cleanups.push(db.drop);

@@ -1,4 +1,5 @@
 // The writing half of the transactional outbox: an event is stored with the state change.
+import { randomUUID } from 'node:crypto';
 import {
   createEvent,
   encodeCloudEvent,
@@ -49,5 +50,24 @@ export class Outbox {
       payload: record.value,
     });
     return event;
+  }
+
+  /**
+   * Removes `key` from a compacted topic (a record with no value), in the caller's transaction
+   * like any other event.
+   */
+  async addTombstone(manager: EntityManager, topic: string, key: string): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Outbox.addTombstone needs the EntityManager of an open transaction');
+    }
+    const traceparent = currentTraceparent();
+    await manager.insert(OutboxRecord, {
+      eventId: randomUUID(),
+      topic,
+      partitionKey: key,
+      eventType: 'tombstone',
+      headers: traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {},
+      payload: null,
+    });
   }
 }
