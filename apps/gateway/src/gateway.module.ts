@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule, type ServicePlatformOptions } from '@mcp/platform';
 import { AuthModule } from './auth/auth.module';
+import { BackendsModule } from './backends/backends.module';
 import { DocsController } from './docs/docs.controller';
 import type { GatewayConfig } from './gateway.config';
 import { ProxyModule } from './proxy/proxy.module';
@@ -16,7 +17,8 @@ export class GatewayModule {
         ServicePlatformModule.forService(platform),
         AuthModule.forRoot(config),
         TenantsModule,
-        SystemModule.forRoot({ brokers: config.KAFKA_BROKERS, timeoutMs: config.RPC_TIMEOUT_MS }),
+        BackendsModule.forRoot({ brokers: config.KAFKA_BROKERS, timeoutMs: config.RPC_TIMEOUT_MS }),
+        SystemModule,
         ProxyModule.forRoot(config.GATEWAY_PROXY_PORT),
       ],
       controllers: [DocsController],

@@ -4,6 +4,7 @@ import { topicsOwnedBy } from '@mcp/protocol';
 import { ConfigError, runService } from '@mcp/platform';
 import { createLogger } from '@mcp/telemetry';
 import { loadRegistryConfig } from './registry.config';
+import { CreateInstances1763790000000 } from './instances/create-instances.migration';
 import { RegistryModule } from './registry.module';
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     databaseUrl: config.DATABASE_URL,
     migrationsRun: config.MIGRATIONS_RUN,
     entities: [],
-    migrations: [],
+    migrations: [CreateInstances1763790000000],
   };
   await runService({
     platform,

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { InstancesModule } from './instances/instances.module';
+import { LeasesModule } from './leases/leases.module';
 import { ServiceStatusRpc } from '@mcp/protocol';
 import {
   ServicePlatformModule,
@@ -12,7 +14,7 @@ export class RegistryModule {
   static forRoot(platform: ServicePlatformOptions): DynamicModule {
     return {
       module: RegistryModule,
-      imports: [ServicePlatformModule.forService(platform)],
+      imports: [ServicePlatformModule.forService(platform), InstancesModule, LeasesModule],
       controllers: [serviceStatusController(ServiceStatusRpc.registry)],
       providers: [ServiceStatus],
     };
