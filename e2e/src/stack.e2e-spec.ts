@@ -67,7 +67,9 @@ describe('system status', () => {
     const traceId = res.headers.get('x-trace-id');
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
+    // Batched exports arrive in any order; the gateway's HTTP span ends (and exports) last.
     const complete = (spans: CollectedSpan[]) =>
+      spans.some((x) => x.service === 'mcp-gateway' && x.kind === SERVER) &&
       BACKENDS.every(
         (s) =>
           spans.some((x) => x.service === `mcp-${s}` && x.kind === CONSUMER) &&

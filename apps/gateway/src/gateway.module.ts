@@ -4,7 +4,9 @@ import { AuthModule } from './auth/auth.module';
 import { BackendsModule } from './backends/backends.module';
 import { DocsController } from './docs/docs.controller';
 import type { GatewayConfig } from './gateway.config';
+import { KeysModule } from './keys/keys.module';
 import { ProxyModule } from './proxy/proxy.module';
+import { RegistryRoutesModule } from './registry/registry.module';
 import { SystemModule } from './system/system.module';
 import { TenantsModule } from './tenants/tenants.module';
 
@@ -17,8 +19,10 @@ export class GatewayModule {
         ServicePlatformModule.forService(platform),
         AuthModule.forRoot(config),
         TenantsModule,
+        KeysModule,
         BackendsModule.forRoot({ brokers: config.KAFKA_BROKERS, timeoutMs: config.RPC_TIMEOUT_MS }),
         SystemModule,
+        RegistryRoutesModule,
         ProxyModule.forRoot(config.GATEWAY_PROXY_PORT),
       ],
       controllers: [DocsController],

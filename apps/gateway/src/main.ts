@@ -5,6 +5,8 @@ import { ConfigError, runService } from '@mcp/platform';
 import { createLogger } from '@mcp/telemetry';
 import { DEVELOPMENT_ADMIN_KEY, loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { CreateApiKeys1763790000000 } from './keys/create-api-keys.migration';
+import { ApiKeyRecord } from './keys/api-key.entity';
 import { CreateTenants1763780000000 } from './tenants/create-tenants.migration';
 import { TenantRecord } from './tenants/tenant.entity';
 
@@ -28,8 +30,8 @@ async function main(): Promise<void> {
     kafkaBrokers: config.KAFKA_BROKERS,
     databaseUrl: config.DATABASE_URL,
     migrationsRun: config.MIGRATIONS_RUN,
-    entities: [TenantRecord],
-    migrations: [CreateTenants1763780000000],
+    entities: [TenantRecord, ApiKeyRecord],
+    migrations: [CreateTenants1763780000000, CreateApiKeys1763790000000],
   };
   // The gateway also sends requests, so it makes sure the request topics exist even if it
   // starts before the services that answer them.

@@ -14,6 +14,9 @@ export interface Stack {
   adminKey: string;
   ports: Record<App, number>;
   logFile(app: App): string;
+  /** Where the apps export traces and write their logs; extra replicas use the same. */
+  otlpEndpoint: string;
+  logDir: string;
   /** SIGTERM every app and report how each exited. */
   stop(): Promise<Record<App, number | null>>;
 }
@@ -98,6 +101,66 @@ export async function startStack(options: { otlpEndpoint: string }): Promise<Sta
     proxyUrl: `http://127.0.0.1:${proxyPort}`,
     adminKey,
     ports,
+    logFile,
+    otlpEndpoint: options.otlpEndpoint,
+    logDir,
+    stop,
+  };
+}
+
+export interface GatewayReplica {
+  adminUrl: string;
+  proxyUrl: string;
+  logFile: string;
+  /** SIGTERM the replica and report how it exited. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts one more gateway process beside the stack's own, on ports of its own but sharing its
+ * Kafka, Postgres and operator key: what a second replica behind a load balancer would be.
+ */
+export async function startGatewayReplica(stack: Stack): Promise<GatewayReplica> {
+  const adminPort = await freePort();
+  const proxyPort = await freePort();
+  const logFile = join(stack.logDir, `gateway-replica-${adminPort}.log`);
+  const child = spawn(process.execPath, [mainOf('gateway')], {
+    cwd: WORKSPACE,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KAFKA_BROKERS: required('KAFKA_BROKERS'),
+      DATABASE_URL: required('DATABASE_URL'),
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      GATEWAY_ADMIN_PORT: String(adminPort),
+      GATEWAY_PROXY_PORT: String(proxyPort),
+      MCP_ADMIN_KEY: stack.adminKey,
+      RPC_TIMEOUT_MS: '10000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    const code = await exited;
+    clearTimeout(killer);
+    return code;
+  };
+  try {
+    await waitUntilReady('gateway', adminPort, child, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    proxyUrl: `http://127.0.0.1:${proxyPort}`,
     logFile,
     stop,
   };

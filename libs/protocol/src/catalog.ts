@@ -1,6 +1,7 @@
 /** Every event and request/reply MCP speaks: what the documents list and consumers look up. */
 import type { EventDefinition } from './events';
 import { TenantCreated } from './gateway/tenant-created.event';
+import { apiKeyEvents } from './gateway/api-keys';
 import type { RpcDefinition } from './rpc';
 import { InstanceSnapshot, registryInstanceEvents } from './registry/instance-events';
 import { leaseRecords } from './registry/lease-records';
@@ -9,6 +10,7 @@ import { ServiceStatusRpc } from './system/service-status.rpc';
 
 export const eventCatalog: readonly EventDefinition[] = Object.freeze([
   TenantCreated,
+  ...apiKeyEvents,
   ...registryInstanceEvents,
   InstanceSnapshot,
   ...leaseRecords,

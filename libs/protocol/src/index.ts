@@ -11,6 +11,7 @@ export * from './labels';
 
 export * from './gateway/http';
 export * from './gateway/tenant-created.event';
+export * from './gateway/api-keys';
 export * from './system/service-status.rpc';
 export * from './registry/instances';
 export * from './registry/instance-events';

@@ -81,20 +81,22 @@ export class InstancesService {
         await this.grantLease(manager, address.tenant, current);
         return { row: current, created: false };
       }
-      const [updated]: InstanceRow[] = await manager.query(
-        `UPDATE instances SET host = $4, port = $5, weight = $6, labels = $7, ttl_seconds = $8,
+      const [updated] = returnedRows(
+        await manager.query(
+          `UPDATE instances SET host = $4, port = $5, weight = $6, labels = $7, ttl_seconds = $8,
                 health_check = $9, revision = revision + 1, updated_at = $10
          WHERE ${PK} RETURNING *`,
-        [
-          ...key(address),
-          body.host,
-          body.port,
-          body.weight,
-          body.labels,
-          body.ttlSeconds,
-          body.healthCheck ?? null,
-          now,
-        ],
+          [
+            ...key(address),
+            body.host,
+            body.port,
+            body.weight,
+            body.labels,
+            body.ttlSeconds,
+            body.healthCheck ?? null,
+            now,
+          ],
+        ),
       );
       await this.recordChange(manager, address.tenant, InstanceUpdated, updated);
       return { row: updated, created: false };
@@ -161,11 +163,17 @@ export class InstancesService {
   ): Promise<InstanceList> {
     const selector = parseSelector(selectorText ?? '');
     const rows: InstanceRow[] = await this.dataSource.query(
-      `SELECT * FROM instances WHERE tenant_id = $1 AND service = $2 ${healthyOnly ? "AND status = 'up'" : ''}
-       ORDER BY instance_id`,
+      'SELECT * FROM instances WHERE tenant_id = $1 AND service = $2 ORDER BY instance_id',
       [tenant, service],
     );
-    return { items: rows.filter((r) => selector.matches(r.labels)).map(toInstanceView) };
+    // A service exists while it has instances; another tenant's service does not exist here.
+    if (rows.length === 0)
+      throw new NotFoundError(`Service "${service}" has no registered instances.`);
+    return {
+      items: rows
+        .filter((r) => (!healthyOnly || r.status === 'up') && selector.matches(r.labels))
+        .map(toInstanceView),
+    };
   }
 
   private async remove(
@@ -174,9 +182,11 @@ export class InstancesService {
     reason: EventDefinition<typeof InstanceExpired.schema>,
   ): Promise<boolean> {
     const removed = await this.dataSource.transaction(async (manager) => {
-      const rows: InstanceRow[] = await manager.query(
-        `DELETE FROM instances WHERE ${PK} ${revision === undefined ? '' : 'AND revision = $4'} RETURNING *`,
-        revision === undefined ? key(address) : [...key(address), revision],
+      const rows = returnedRows(
+        await manager.query(
+          `DELETE FROM instances WHERE ${PK} ${revision === undefined ? '' : 'AND revision = $4'} RETURNING *`,
+          revision === undefined ? key(address) : [...key(address), revision],
+        ),
       );
       if (rows.length === 0) return false;
       const row = rows[0];
@@ -219,6 +229,19 @@ export class InstancesService {
       revision: row.revision,
     });
   }
+}
+
+/** TypeORM answers UPDATE/DELETE … RETURNING on Postgres as [rows, affected]; INSERT as rows. */
+function returnedRows(result: unknown): InstanceRow[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as InstanceRow[];
+  }
+  return result as InstanceRow[];
 }
 
 function key(address: InstanceAddress): [string, string, string] {

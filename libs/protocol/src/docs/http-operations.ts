@@ -7,6 +7,14 @@ import {
   TenantList,
   TenantView,
 } from '../gateway/http';
+import {
+  ApiKeyList,
+  ApiKeyPathParams,
+  CreateApiKeyBody,
+  CreatedApiKeyView,
+  ListApiKeysQuery,
+  TenantKeysPathParams,
+} from '../gateway/api-keys';
 
 export interface HttpResponseSpec {
   description: string;
@@ -70,6 +78,52 @@ const operations: HttpOperation[] = [
       200: { description: 'One page of tenants', schema: TenantList },
       400: { description: 'Invalid limit or cursor' },
       401: unauthorized,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/tenants/{tenant}/keys',
+    operationId: 'createApiKey',
+    summary: "Create an API key of the tenant (operator, or the tenant's admin key)",
+    auth: 'tenant',
+    params: TenantKeysPathParams,
+    body: CreateApiKeyBody,
+    responses: {
+      201: { description: 'The key, with its secret shown this once', schema: CreatedApiKeyView },
+      400: { description: 'The body is not a valid key (unknown fields are rejected)' },
+      401: { description: 'Missing, invalid or revoked credential' },
+      403: { description: "The tenant's key lacks the admin scope" },
+      404: { description: 'No such tenant (also for a key of another tenant)' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenant}/keys',
+    operationId: 'listApiKeys',
+    summary: "List the tenant's active API keys, without secrets",
+    auth: 'tenant',
+    params: TenantKeysPathParams,
+    query: ListApiKeysQuery,
+    responses: {
+      200: { description: 'One page of keys', schema: ApiKeyList },
+      400: { description: 'Invalid limit or cursor' },
+      401: { description: 'Missing, invalid or revoked credential' },
+      403: { description: "The tenant's key lacks the admin scope" },
+      404: { description: 'No such tenant (also for a key of another tenant)' },
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/tenants/{tenant}/keys/{keyId}',
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key; every gateway replica refuses it within a second',
+    auth: 'tenant',
+    params: ApiKeyPathParams,
+    responses: {
+      204: { description: 'The key is revoked (also when it already was)' },
+      401: { description: 'Missing, invalid or revoked credential' },
+      403: { description: "The tenant's key lacks the admin scope" },
+      404: { description: 'No such tenant or key (also for a key of another tenant)' },
     },
   },
   {

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { freePort } from './support/free-port';
+import { SpanCollector } from './support/span-collector';
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+const collector = new SpanCollector();
+const kafka = new Kafka({
+  clientId: 'e2e-registry',
+  brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+  logLevel: logLevel.NOTHING,
+});
+
+/** A tenant with a registry key, created through the gateway like a real operator would. */
+interface TenantCredential {
+  tenant: string;
+  key: string;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ otlpEndpoint: await collector.start(await freePort()) });
+}, 180000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await collector.stop();
+});
+
+async function newTenant(): Promise<TenantCredential> {
+  const tenant = `t-${randomUUID().slice(0, 8)}`;
+  const operator = {
+    authorization: `Bearer ${stack.adminKey}`,
+    'content-type': 'application/json',
+  };
+  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
+    method: 'POST',
+    headers: operator,
+    body: JSON.stringify({ id: tenant, name: tenant }),
+  });
+  expect(created.status).toBe(201);
+  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
+    method: 'POST',
+    headers: operator,
+    body: JSON.stringify({ name: 'e2e', scopes: ['registry:write', 'registry:read'] }),
+  });
+  expect(keyRes.status).toBe(201);
+  const { key } = (await keyRes.json()) as { key: string };
+  return { tenant, key };
+}
+
+function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
+  return fetch(`${stack.adminUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function problem(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(await res.json()).toMatchObject({ status, code });
+}
+
+async function instancesOf(cred: TenantCredential, service: string, query = '') {
+  const res = await call(cred, 'GET', `/v1/services/${service}/instances${query}`);
+  if (res.status === 404) return [];
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: { instanceId: string; labels: Record<string, string> }[] })
+    .items;
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+/** Reads a topic from the start with a bare kafkajs consumer until `enough` holds. */
+async function readTopic(
+  topic: string,
+  enough: (messages: KafkaMessage[]) => boolean,
+  timeoutMs = 20000,
+) {
+  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  const deadline = Date.now() + timeoutMs;
+  while (!enough(messages) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await consumer.disconnect();
+  return messages;
+}
+
+const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
+
+describe('registration and discovery', () => {
+  it('registers with 201, repeats idempotently with 200, and updates with a new revision', async () => {
+    const t = await newTenant();
+    const body = { host: '10.0.0.1', port: 8080, labels: { env: 'prod' }, ttlSeconds: 30 };
+    const first = await call(t, 'PUT', '/v1/services/orders/instances/o-1', body);
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as {
+      instance: { revision: number };
+      leaseExpiresAt: string;
+    };
+    expect(created.instance.revision).toBe(1);
+    expect(Date.parse(created.leaseExpiresAt)).toBeGreaterThan(Date.now());
+
+    const again = await call(t, 'PUT', '/v1/services/orders/instances/o-1', body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { instance: { revision: number } }).instance.revision).toBe(1);
+
+    const moved = await call(t, 'PUT', '/v1/services/orders/instances/o-1', {
+      ...body,
+      port: 9090,
+    });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ instance: { port: 9090, revision: 2 } });
+  });
+
+  it('lists services with counts and filters instances by label selector and health', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/api/instances/a-1', {
+      host: 'h1',
+      port: 1,
+      labels: { env: 'prod', version: 'v1' },
+    });
+    await call(t, 'PUT', '/v1/services/api/instances/a-2', {
+      host: 'h2',
+      port: 2,
+      labels: { env: 'prod', version: 'v2' },
+    });
+    await call(t, 'PUT', '/v1/services/api/instances/a-3', {
+      host: 'h3',
+      port: 3,
+      labels: { env: 'dev' },
+    });
+
+    const services = await call(t, 'GET', '/v1/services');
+    expect(await services.json()).toMatchObject({
+      items: [{ name: 'api', instances: 3, healthy: 3 }],
+    });
+
+    const ids = async (q: string) => (await instancesOf(t, 'api', q)).map((i) => i.instanceId);
+    expect(await ids('?selector=env=prod,version!=v1')).toEqual(['a-2']);
+    expect(await ids('?selector=' + encodeURIComponent('version in (v1,v2)'))).toEqual([
+      'a-1',
+      'a-2',
+    ]);
+    expect(await ids('?selector=!version&healthy=true')).toEqual(['a-3']);
+  });
+
+  it('publishes every change as a CloudEvent keyed by tenant/service and keeps a compacted state entry per instance, tombstoned on removal', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 1 });
+    await call(t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 2 });
+    expect((await call(t, 'DELETE', '/v1/services/billing/instances/b-1')).status).toBe(204);
+
+    const mine = (m: KafkaMessage) => header(m, 'ce_tenant') === t.tenant;
+    const events = (
+      await readTopic('mcp.registry.events', (ms) => ms.filter(mine).length >= 3)
+    ).filter(mine);
+    expect(events.map((m) => header(m, 'ce_type'))).toEqual([
+      'mcp.registry.instance.registered.v1',
+      'mcp.registry.instance.updated.v1',
+      'mcp.registry.instance.deregistered.v1',
+    ]);
+    expect(events.every((m) => m.key?.toString() === `${t.tenant}/billing`)).toBe(true);
+
+    const stateKey = `${t.tenant}/billing/b-1`;
+    const state = (
+      await readTopic('mcp.registry.instances', (ms) =>
+        ms.some((m) => m.key?.toString() === stateKey && m.value === null),
+      )
+    ).filter((m) => m.key?.toString() === stateKey);
+    expect(state.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.parse(state[1].value?.toString() ?? '{}')).toMatchObject({ instance: { port: 2 } });
+    expect(state[state.length - 1].value).toBeNull();
+  });
+});
+
+describe('leases', () => {
+  it('removes an instance whose lease is not renewed within its TTL, with an expired event', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/jobs/instances/j-1', { host: 'h', port: 1, ttlSeconds: 1 });
+    const registeredAt = Date.now();
+    const left = await until(
+      () => instancesOf(t, 'jobs'),
+      (items) => items.length === 0,
+      10000,
+    );
+    expect(left).toEqual([]);
+    // TTL + 1 s, plus the round trips of this poll.
+    expect(Date.now() - registeredAt).toBeLessThan(2500);
+    const expired = await readTopic('mcp.registry.events', (ms) =>
+      ms.some(
+        (m) =>
+          header(m, 'ce_tenant') === t.tenant &&
+          header(m, 'ce_type') === 'mcp.registry.instance.expired.v1',
+      ),
+    );
+    expect(
+      expired.some(
+        (m) =>
+          header(m, 'ce_type') === 'mcp.registry.instance.expired.v1' &&
+          header(m, 'ce_tenant') === t.tenant,
+      ),
+    ).toBe(true);
+    // The lease is gone: a heartbeat says so, and the client registers again.
+    await problem(
+      await call(t, 'PUT', '/v1/services/jobs/instances/j-1/heartbeat'),
+      404,
+      'not_found',
+    );
+  });
+
+  it('keeps an instance that heartbeats alive well past its TTL', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/web/instances/w-1', { host: 'h', port: 1, ttlSeconds: 2 });
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      expect((await call(t, 'PUT', '/v1/services/web/instances/w-1/heartbeat')).status).toBe(204);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect((await instancesOf(t, 'web')).map((i) => i.instanceId)).toEqual(['w-1']);
+  });
+});
+
+describe('tenant walls', () => {
+  it("answers another tenant's services as if they did not exist", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    await call(a, 'PUT', '/v1/services/secret/instances/s-1', { host: 'h', port: 1 });
+
+    expect(await (await call(b, 'GET', '/v1/services')).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    await problem(await call(b, 'GET', '/v1/services/secret/instances'), 404, 'not_found');
+    await problem(await call(b, 'DELETE', '/v1/services/secret/instances/s-1'), 404, 'not_found');
+    await problem(
+      await call(b, 'PUT', '/v1/services/secret/instances/s-1/heartbeat'),
+      404,
+      'not_found',
+    );
+    // B registering the same names creates B's own instance and leaves A's untouched.
+    expect(
+      (await call(b, 'PUT', '/v1/services/secret/instances/s-1', { host: 'evil', port: 2 })).status,
+    ).toBe(201);
+    expect(await instancesOf(a, 'secret')).toEqual([
+      expect.objectContaining({ instanceId: 's-1', host: 'h' }),
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  it('rejects unknown fields, wrong types, out-of-range ports, huge bodies and bad selectors with problem+json, storing nothing', async () => {
+    const t = await newTenant();
+    const path = '/v1/services/strict/instances/x-1';
+    await problem(
+      await call(t, 'PUT', path, { host: 'h', port: 1, color: 'red' }),
+      400,
+      'invalid_input',
+    );
+    await problem(await call(t, 'PUT', path, { host: 'h', port: '80' }), 400, 'invalid_input');
+    await problem(await call(t, 'PUT', path, { host: 'h', port: 0 }), 400, 'invalid_input');
+    await problem(await call(t, 'PUT', path, { host: 'h', port: 70000 }), 400, 'invalid_input');
+    await problem(await call(t, 'PUT', path, '{"host": "h", "port": 1'), 400, 'invalid_input');
+    await problem(
+      await call(t, 'PUT', path, {
+        host: 'h',
+        port: 1,
+        labels: { big: 'x'.repeat(10 * 1024 * 1024) },
+      }),
+      413,
+      'payload_too_large',
+    );
+    await problem(
+      await call(t, 'PUT', '/v1/services/Not_Valid!/instances/x', { host: 'h', port: 1 }),
+      400,
+      'invalid_input',
+    );
+    await call(t, 'PUT', '/v1/services/strict/instances/ok-1', { host: 'h', port: 1 });
+    await problem(
+      await call(t, 'GET', '/v1/services/strict/instances?selector=env%20in%20(a'),
+      400,
+      'invalid_input',
+    );
+    expect((await instancesOf(t, 'strict')).map((i) => i.instanceId)).toEqual(['ok-1']);
+  });
+
+  it('parks a malformed record on the lease stream in its dead-letter topic and keeps the partition flowing', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/dlq/instances/d-1', { host: 'h', port: 1, ttlSeconds: 2 });
+    // Heartbeats keep going throughout: they only keep the 2 s lease alive if the lease keeper
+    // consumes past the bad record, which shares their partition.
+    const statuses: number[] = [];
+    let beating = true;
+    const heartbeats = (async () => {
+      while (beating) {
+        statuses.push((await call(t, 'PUT', '/v1/services/dlq/instances/d-1/heartbeat')).status);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    })();
+
+    const producer = kafka.producer();
+    await producer.connect();
+    const marker = randomUUID();
+    await producer.send({
+      topic: 'mcp.registry.leases',
+      messages: [
+        {
+          key: `${t.tenant}/dlq`,
+          value: `not json ${marker}`,
+          headers: { 'content-type': 'application/json' },
+        },
+      ],
+    });
+    await producer.disconnect();
+    const sentAt = Date.now();
+
+    const parked = await readTopic('mcp.registry.leases.dlq', (ms) =>
+      ms.some((m) => m.value?.toString().includes(marker)),
+    );
+    const record = parked.find((m) => m.value?.toString().includes(marker));
+    expect(record).toBeDefined();
+    expect(header(record as KafkaMessage, 'mcp_dlq_reason')).toMatch(/.+/);
+
+    // Well past two TTLs after the bad record, the instance is still there.
+    await new Promise((r) => setTimeout(r, Math.max(0, sentAt + 5000 - Date.now())));
+    beating = false;
+    await heartbeats;
+    expect(statuses.every((s) => s === 204)).toBe(true);
+    expect((await instancesOf(t, 'dlq')).map((i) => i.instanceId)).toEqual(['d-1']);
+  });
+});
