@@ -12,7 +12,9 @@ ENV NX_DAEMON=false \
     NX_NO_CLOUD=true
 # Manifests first, so the dependency layer is reused until they change.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# npm install, not npm ci: npm 11 omits other platforms' optional packages from the lockfile and
+# npm ci then rejects it; npm install still installs the locked versions.
+RUN npm install --no-audit --no-fund --loglevel=error
 COPY . .
 RUN npx nx build "${APP}"
 RUN npm prune --omit=dev --no-audit --no-fund --loglevel=error
