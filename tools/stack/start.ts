@@ -209,8 +209,11 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(pidDir, { recursive: true });
   // Apps left running by an `npm start` that was killed hard would hold the ports.
-  for (const app of APPS)
-    await reapStale(join(pidDir, `${app}.pid`), mainOf(app), `The ${app} app`, 'SIGTERM');
+  for (const app of APPS) {
+    if (await reapStale(join(pidDir, `${app}.pid`), mainOf(app), `The ${app} app`, 'SIGTERM')) {
+      console.log(`  stopped a ${app} left running by an earlier npm start`);
+    }
+  }
 
   console.log('▶ [1/4] Kafka, Postgres and Zipkin (data in .data/)');
   infraStarting = startInfra({
@@ -262,7 +265,12 @@ async function main(): Promise<void> {
       pidFile: join(pidDir, `${app}.pid`),
     });
     running.set(app, child);
-    void child.exited.then((code) => fail(`${app} exited unexpectedly (${code})`, logOf(app)));
+    void child.exited.then((code) =>
+      fail(
+        `${app} stopped unexpectedly (${typeof code === 'number' ? `exit code ${code}` : code})`,
+        logOf(app),
+      ),
+    );
   }
   const started = Date.now();
   const readiness = APPS.map(async (app) => {

@@ -68,7 +68,8 @@ async function step(
   announce(index, title);
   const started = Date.now();
   const code = await run(args, env);
-  record(title, code === 0 ? 'passed' : 'failed', started, code === 0 ? '' : `exit code ${code}`);
+  const why = interrupted ? 'interrupted' : `exit code ${code}`;
+  record(title, code === 0 ? 'passed' : 'failed', started, code === 0 ? '' : why);
 }
 
 function testTotals(): { passed: number; failed: number } {

@@ -137,7 +137,12 @@ export async function startInfra(opts: InfraOptions): Promise<RunningInfra> {
   };
 }
 
-const ephemeralRoot = (): string => join(tmpdir(), 'mcp-infra');
+/** One folder per OS user, so a root CI run and a developer never share (or fight over) it. */
+const ephemeralRoot = (): string =>
+  join(
+    tmpdir(),
+    typeof process.getuid === 'function' ? `mcp-infra-${process.getuid()}` : 'mcp-infra',
+  );
 
 /**
  * A fresh temporary data directory for a throwaway run. Directories whose owning process died

@@ -3,7 +3,14 @@
  * short progress line instead of Maven's own output.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { systemProbe, findMaven } from './binaries';
@@ -69,6 +76,7 @@ export async function fetchWithMaven(fetch: MavenFetch): Promise<void> {
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const logFile = join(dirname(fetch.target), 'maven.log');
+  writeFileSync(logFile, '');
   fetch.log(`fetching ${fetch.what} with Maven (first run only; full output in ${logFile})`);
   // One retry: a fresh CI machine's first contact with Maven Central is where a flaky network shows.
   let progress = await runMaven(mvn, fetch, partial, logFile);
@@ -87,9 +95,7 @@ export async function fetchWithMaven(fetch: MavenFetch): Promise<void> {
     rmSync(partial, { recursive: true, force: true });
     if (!existsSync(fetch.target)) throw error;
   }
-  fetch.log(
-    `${fetch.what} ready (${progress.files} downloaded, the rest from the local Maven repository)`,
-  );
+  fetch.log(`${fetch.what} ready in ${fetch.target} (${progress.files} files downloaded)`);
 }
 
 async function runMaven(
@@ -109,7 +115,7 @@ async function runMaven(
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       logStream.write(`${line}\n`);
-      if (progress.feed(line) && Date.now() - lastReport > 2000) {
+      if (progress.feed(line) && Date.now() - lastReport > 5000) {
         lastReport = Date.now();
         fetch.log(progress.describe(fetch.what));
       }

@@ -59,7 +59,9 @@ export async function startZipkin(opts: ZipkinOptions): Promise<RunningZipkin> {
   const java = findJava(opts.env, systemProbe);
   mkdirSync(opts.dir, { recursive: true });
   const pidFile = join(opts.dir, 'zipkin.pid');
-  await reapStale(pidFile, opts.dir, 'Zipkin', 'SIGTERM');
+  if (await reapStale(pidFile, opts.dir, 'Zipkin', 'SIGTERM')) {
+    opts.log('zipkin: stopped a Zipkin left running by an earlier run');
+  }
   const port = opts.port || (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   if (opts.port && !(await isPortFree(port))) {
