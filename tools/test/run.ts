@@ -27,7 +27,7 @@ const root = workspaceRoot();
 const summaryDir = mkdtempSync(join(tmpdir(), 'mcp-test-summary-'));
 const summaryFile = join(summaryDir, 'summary.jsonl');
 const results: StepResult[] = [];
-const totalSteps = 6;
+const totalSteps = 7;
 let current: ChildProcess | undefined;
 let infra: RunningInfra | undefined;
 let interrupted = false;
@@ -129,6 +129,12 @@ async function main(): Promise<number> {
 
   await step(
     1,
+    'formatting (prettier --check)',
+    ['prettier', '--check', '--log-level=warn', '.'],
+    base,
+  );
+  await step(
+    2,
     'lint, typecheck and unit tests',
     ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--skip-nx-cache'],
     base,
@@ -137,7 +143,7 @@ async function main(): Promise<number> {
   let infraEnv: NodeJS.ProcessEnv | undefined;
   const infraTitle = 'start Kafka and Postgres';
   if (!interrupted) {
-    announce(2, infraTitle);
+    announce(3, infraTitle);
     const started = Date.now();
     try {
       infra = await startInfra({
@@ -160,18 +166,18 @@ async function main(): Promise<number> {
   }
 
   await step(
-    3,
+    4,
     'build the apps',
     ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app'],
     base,
   );
   const needsInfra: [number, string, string[]][] = [
     [
-      4,
+      5,
       'integration tests',
       ['nx', 'run-many', '-t', 'int-test', '--parallel=1', '--skip-nx-cache'],
     ],
-    [5, 'end-to-end tests', ['nx', 'run-many', '-t', 'e2e', '--parallel=1', '--skip-nx-cache']],
+    [6, 'end-to-end tests', ['nx', 'run-many', '-t', 'e2e', '--parallel=1', '--skip-nx-cache']],
   ];
   for (const [index, title, args] of needsInfra) {
     if (infraEnv) await step(index, title, args, infraEnv);
