@@ -5,7 +5,6 @@ export const ConfigServiceConfigSchema = z.object({
   ...commonServiceEnv(),
   /** Port of the health, metrics and (later) internal HTTP endpoints. */
   HTTP_PORT: env.port(8082),
-  MCP_VERSION: z.string().default('0.1.0'),
 });
 
 export type ConfigServiceConfig = z.infer<typeof ConfigServiceConfigSchema>;

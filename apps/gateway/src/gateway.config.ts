@@ -14,7 +14,6 @@ export const GatewayConfigSchema = z.object({
     .default(DEVELOPMENT_ADMIN_KEY),
   /** How long the gateway waits for a service's Kafka reply before answering 504. */
   RPC_TIMEOUT_MS: env.milliseconds(3000),
-  MCP_VERSION: z.string().default('0.1.0'),
 });
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -3,6 +3,7 @@ import { ServicePlatformModule, type ServicePlatformOptions } from '@mcp/platfor
 import { AuthModule } from './auth/auth.module';
 import { BackendsModule } from './backends/backends.module';
 import { DocsController } from './docs/docs.controller';
+import { EventsModule } from './events/events.module';
 import type { GatewayConfig } from './gateway.config';
 import { KeysModule } from './keys/keys.module';
 import { ProxyModule } from './proxy/proxy.module';
@@ -23,6 +24,7 @@ export class GatewayModule {
         BackendsModule.forRoot({ brokers: config.KAFKA_BROKERS, timeoutMs: config.RPC_TIMEOUT_MS }),
         SystemModule,
         RegistryRoutesModule,
+        EventsModule,
         ProxyModule.forRoot(config.GATEWAY_PROXY_PORT),
       ],
       controllers: [DocsController],

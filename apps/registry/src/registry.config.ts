@@ -5,7 +5,6 @@ export const RegistryConfigSchema = z.object({
   ...commonServiceEnv(),
   /** Port of the health, metrics and (later) internal HTTP endpoints. */
   HTTP_PORT: env.port(8081),
-  MCP_VERSION: z.string().default('0.1.0'),
 });
 
 export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;

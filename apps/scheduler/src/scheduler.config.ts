@@ -5,7 +5,6 @@ export const SchedulerConfigSchema = z.object({
   ...commonServiceEnv(),
   /** Port of the health, metrics and (later) internal HTTP endpoints. */
   HTTP_PORT: env.port(8083),
-  MCP_VERSION: z.string().default('0.1.0'),
 });
 
 export type SchedulerConfig = z.infer<typeof SchedulerConfigSchema>;

@@ -14,6 +14,11 @@ export {
 } from './service-platform.module';
 export { runService, type RunServiceOptions } from './bootstrap/run-service';
 export {
+  launchService,
+  type CommonServiceConfig,
+  type ServiceLaunch,
+} from './bootstrap/launch-service';
+export {
   KAFKA,
   KAFKA_PRODUCER,
   SERVICE_IDENTITY,

@@ -79,5 +79,6 @@ export function commonServiceEnv() {
     LOG_LEVEL: env.logLevel(),
     MIGRATIONS_RUN: env.boolean(true),
     SHUTDOWN_TIMEOUT_MS: env.milliseconds(10_000),
+    MCP_VERSION: z.string().default('0.1.0'),
   };
 }
