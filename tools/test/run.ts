@@ -93,7 +93,7 @@ async function stopInfra(): Promise<void> {
   const running = infra;
   infra = undefined;
   if (!running || running.started.length === 0) return;
-  announce(6, `stop ${running.started.join(', ')}`);
+  announce(totalSteps, `stop ${running.started.join(', ')}`);
   const started = Date.now();
   await running.stop();
   record(`stop ${running.started.join(', ')}`, 'passed', started);
