@@ -12,7 +12,7 @@ export {
   serviceDatabaseOptions,
   type ServicePlatformOptions,
 } from './service-platform.module';
-export { runService, type RunServiceOptions } from './bootstrap/run-service';
+export { exitWhenConsumerDies, runService, type RunServiceOptions } from './bootstrap/run-service';
 export {
   launchService,
   type CommonServiceConfig,

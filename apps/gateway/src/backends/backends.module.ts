@@ -3,8 +3,11 @@ import { rpcCatalog } from '@mcp/protocol';
 import {
   RPC_CLIENT_OPTIONS,
   RpcClient,
+  SERVICE_IDENTITY,
   SERVICE_LOGGER,
+  exitWhenConsumerDies,
   type RpcClientOptions,
+  type ServiceIdentity,
   type ServiceLogger,
 } from '@mcp/platform';
 
@@ -18,13 +21,15 @@ export class BackendsModule {
       providers: [
         {
           provide: RPC_CLIENT_OPTIONS,
-          inject: [SERVICE_LOGGER],
-          useFactory: (logger: ServiceLogger): RpcClientOptions => ({
+          inject: [SERVICE_LOGGER, SERVICE_IDENTITY],
+          useFactory: (logger: ServiceLogger, identity: ServiceIdentity): RpcClientOptions => ({
             clientId: 'mcp-gateway',
             brokers: options.brokers,
             definitions: rpcCatalog,
             timeoutMs: options.timeoutMs,
             logger,
+            onConsumer: (consumer) =>
+              exitWhenConsumerDies(consumer, { logger, identity }, 'request/reply client'),
           }),
         },
         RpcClient,

@@ -75,6 +75,8 @@ export class EventConsumer {
   private producer: Producer | undefined;
   private stopping = new AbortController();
   private assignmentApplied: Promise<void> = Promise.resolve();
+  /** Set by stop(): a crash after it is not restarted. */
+  private closed = false;
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.retry = opts.retry ?? new RetryPolicy();
@@ -84,6 +86,7 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.consumer) return;
+    this.closed = false;
     this.stopping = new AbortController();
     // Dead letters must have somewhere to go before the first bad record arrives.
     await ensureTopics(
@@ -113,6 +116,13 @@ export class EventConsumer {
     }
     this.producer = producer;
     this.consumer = consumer;
+    // kafkajs restarts a consumer after retriable failures by itself; after any other it stops
+    // for good, which would silently end this consumer's work. Start it again instead.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.consumer !== consumer) return;
+      this.log.error({ err: payload.error }, 'consumer stopped after a failure; starting it again');
+      void this.restartAfterCrash();
+    });
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({
@@ -122,8 +132,28 @@ export class EventConsumer {
     await consumer.run({ eachMessage: (payload) => this.process(payload) });
   }
 
+  private async restartAfterCrash(): Promise<void> {
+    await this.teardown().catch(() => undefined);
+    for (let attempt = 1; !this.closed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, this.retry.delayFor(attempt)));
+      if (this.closed) return;
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, attempt }, 'restarting the consumer failed; trying again');
+        await this.teardown().catch(() => undefined);
+      }
+    }
+  }
+
   /** Leaves the group; a record being handled is not committed and goes to the next owner. */
   async stop(): Promise<void> {
+    this.closed = true;
+    await this.teardown();
+  }
+
+  private async teardown(): Promise<void> {
     this.stopping.abort(new Error('event consumer stopping'));
     const { consumer, producer } = this;
     this.consumer = undefined;

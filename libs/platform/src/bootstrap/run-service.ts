@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { Consumer } from 'kafkajs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import type { TopicSpec } from '@mcp/protocol';
@@ -76,6 +77,10 @@ export async function runService(
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();
+    for (const server of app.getMicroservices()) {
+      const [, consumer] = server.unwrap<[unknown, Consumer]>();
+      exitWhenConsumerDies(consumer, platform, 'request/reply server');
+    }
   }
 
   await app.listen(options.httpPort, '0.0.0.0');
@@ -117,13 +122,29 @@ async function provisionTopics(
     backoff: { baseMs: 250, maxMs: 5000, jitter: 'equal' },
     isRetryable: () => true,
   });
-  await waiting.execute(() => ensureTopics(kafka, topics), {
-    onRetry: (error, attempt, delayMs) =>
-      platform.logger.warn(
-        { attempt, delayMs, brokers: platform.kafkaBrokers, err: error },
-        'waiting for Kafka to provision topics',
-      ),
-  });
+  const name = platform.identity.name;
+  // Right after a broker starts, its group coordinator may not be ready yet; a consumer that
+  // joins then can be given up on by kafkajs. Waiting here keeps that out of the services.
+  const groups = [`mcp-${name}-server`, `mcp-${name}-rpc-client`, `mcp-${name}`];
+  await waiting.execute(
+    async () => {
+      await ensureTopics(kafka, topics);
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.describeGroups(groups);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    {
+      onRetry: (error, attempt, delayMs) =>
+        platform.logger.warn(
+          { attempt, delayMs, brokers: platform.kafkaBrokers, err: error },
+          'waiting for Kafka (topics, group coordinator)',
+        ),
+    },
+  );
 }
 
 /**
@@ -159,4 +180,24 @@ function stopGracefullyOnSignal(
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/**
+ * kafkajs gives up on a consumer after a non-retriable failure and leaves the process running
+ * without it. A service that can no longer hear its requests must not keep answering "ready":
+ * it exits, and its supervisor (npm start, compose, Kubernetes) starts it again.
+ */
+export function exitWhenConsumerDies(
+  consumer: Consumer,
+  platform: Pick<ServicePlatformOptions, 'logger' | 'identity'>,
+  what: string,
+): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    platform.logger.fatal(
+      { err: payload.error, groupId: payload.groupId },
+      `${platform.identity.name}: the Kafka consumer of its ${what} stopped for good; exiting to be restarted`,
+    );
+    process.exit(1);
+  });
 }

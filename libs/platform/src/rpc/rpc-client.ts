@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ClientKafka, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { Consumer } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { z } from 'zod';
 import { kafkaLogCreator } from '@mcp/messaging';
@@ -19,6 +20,8 @@ export interface RpcClientOptions {
   definitions: readonly RpcDefinition<z.ZodType, z.ZodType>[];
   timeoutMs: number;
   logger: Logger;
+  /** Given the reply consumer once connected (e.g. to exit the process if it dies). */
+  onConsumer?: (consumer: Consumer) => void;
 }
 
 export const RPC_CLIENT_OPTIONS = Symbol('RpcClientOptions');
@@ -53,6 +56,9 @@ export class RpcClient implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.client.connect();
+    // ClientKafka keeps its reply consumer to itself; without it no reply would ever arrive.
+    const consumer = (this.client as unknown as { consumer: Consumer | null }).consumer;
+    if (consumer) this.options.onConsumer?.(consumer);
   }
 
   async onModuleDestroy(): Promise<void> {
