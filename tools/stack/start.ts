@@ -16,6 +16,15 @@ import {
   type RunningInfra,
   type SupervisedProcess,
 } from '../infra/src/index';
+import { createLogger } from '@mcp/telemetry';
+import pino from 'pino';
+import {
+  DEMO_SERVICE,
+  DEMO_TENANT,
+  ensureDemoTenant,
+  startDemo,
+  type RunningDemo,
+} from '../demo/src/index';
 
 const APPS = ['registry', 'config', 'scheduler', 'gateway'] as const;
 type App = (typeof APPS)[number];
@@ -102,10 +111,13 @@ let foreground: ChildProcess | undefined;
 let infraStarting: Promise<RunningInfra> | undefined;
 const running = new Map<App, SupervisedProcess>();
 let shuttingDown: Promise<void> | undefined;
+let demo: RunningDemo | undefined;
 
 function shutdown(code: number): Promise<void> {
   shuttingDown ??= (async () => {
     foreground?.kill('SIGTERM');
+    // The demo deregisters while the gateway can still hear it.
+    await demo?.close().catch(() => undefined);
     if (running.size > 0) console.log(`stopping ${[...running.keys()].join(', ')}…`);
     // The gateway first, so nothing new comes in while the services drain.
     const gateway = running.get('gateway');
@@ -170,7 +182,32 @@ async function ready(app: App, portNumber: number, child: SupervisedProcess): Pr
   return false;
 }
 
-function banner(settings: Settings, infra: RunningInfra): void {
+/** The demo tenant's service, registered through the SDK so GET /v1/services shows it at once. */
+async function startDemoService(
+  settings: Settings,
+): Promise<{ key: string; url: string } | undefined> {
+  const gatewayUrl = `http://127.0.0.1:${settings.adminPort}`;
+  try {
+    const key = await ensureDemoTenant({ gatewayUrl, adminKey: settings.adminKey });
+    const logger = createLogger({
+      service: 'demo',
+      destination: pino.destination(join(logDir, 'demo.log')),
+    });
+    demo = await startDemo({ gatewayUrl, apiKey: key, logger, closeOnSignals: false });
+    await demo.instance.ready();
+    console.log(`  demo: ${DEMO_SERVICE} registered itself through the SDK (${demo.url})`);
+    return { key, url: demo.url };
+  } catch (error) {
+    console.log(`  demo: not started (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+function banner(
+  settings: Settings,
+  infra: RunningInfra,
+  demoInfo?: { key: string; url: string },
+): void {
   const admin = `http://127.0.0.1:${settings.adminPort}`;
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const auth = quote(`Authorization: Bearer ${settings.adminKey}`);
@@ -196,6 +233,13 @@ function banner(settings: Settings, infra: RunningInfra): void {
       `   curl -s -H ${auth} ${admin}/v1/system/status`,
       `   curl -s -H ${auth} -H 'content-type: application/json' \\`,
       `     -d '{"id":"acme","name":"Acme Corp"}' ${admin}/v1/tenants`,
+      ...(demoInfo
+        ? [
+            '',
+            ` Demo: tenant "${DEMO_TENANT}", service ${DEMO_SERVICE} at ${demoInfo.url}, key ${demoInfo.key}`,
+            `   curl -s -H ${quote(`Authorization: Bearer ${demoInfo.key}`)} ${admin}/v1/services`,
+          ]
+        : []),
       line,
       '',
     ].join('\n'),
@@ -284,7 +328,10 @@ async function main(): Promise<void> {
       void fail(`${app} was not ready on :${portNumber}/health/ready within 2 minutes`, logOf(app));
     return false;
   });
-  if ((await Promise.all(readiness)).every(Boolean) && !shuttingDown) banner(settings, infra);
+  if ((await Promise.all(readiness)).every(Boolean) && !shuttingDown) {
+    const demoInfo = await startDemoService(settings);
+    if (!shuttingDown) banner(settings, infra, demoInfo);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -19,6 +19,19 @@ export interface Stack {
   logDir: string;
   /** SIGTERM every app and report how each exited. */
   stop(): Promise<Record<App, number | null>>;
+  /** Sends `signal` (SIGKILL for a crash) to the stack's own `app` and waits until it has exited. */
+  kill(app: App, signal: NodeJS.Signals): Promise<ProcessExit>;
+  /**
+   * Starts `app` again as a new process on its old ports (after `kill`), appending to its log,
+   * and waits until it is ready; `stop` then stops the new process.
+   */
+  restart(app: App): Promise<void>;
+}
+
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /**
@@ -37,59 +50,60 @@ export async function startStack(options: { otlpEndpoint: string }): Promise<Sta
     gateway: await freePort(),
   };
   const proxyPort = await freePort();
-  const children = new Map<App, ChildProcess>();
-  const exits = new Map<App, Promise<number | null>>();
-
-  for (const app of APPS) {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      KAFKA_BROKERS: kafkaBrokers,
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'info',
-      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      HTTP_PORT: String(ports[app]),
-      ...(app === 'gateway'
-        ? {
-            GATEWAY_ADMIN_PORT: String(ports.gateway),
-            GATEWAY_PROXY_PORT: String(proxyPort),
-            MCP_ADMIN_KEY: adminKey,
-            RPC_TIMEOUT_MS: '10000',
-          }
-        : {}),
-    };
-    const log = createWriteStream(join(logDir, `${app}.log`));
-    const child = spawn(process.execPath, [mainOf(app)], {
-      cwd: WORKSPACE,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    children.set(app, child);
-    exits.set(app, new Promise((done) => child.once('exit', (code) => done(code))));
-  }
-
+  const children = new Map<App, AppChild>();
+  const envOf = (app: App): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    KAFKA_BROKERS: kafkaBrokers,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    HTTP_PORT: String(ports[app]),
+    ...(app === 'gateway'
+      ? {
+          GATEWAY_ADMIN_PORT: String(ports.gateway),
+          GATEWAY_PROXY_PORT: String(proxyPort),
+          MCP_ADMIN_KEY: adminKey,
+          RPC_TIMEOUT_MS: '10000',
+        }
+      : {}),
+  });
   const logFile = (app: App) => join(logDir, `${app}.log`);
+
+  for (const app of APPS) children.set(app, spawnApp(app, envOf(app), logFile(app), 'w'));
+
+  const childOf = (app: App) => children.get(app) as AppChild;
   const stop = async () => {
     const codes = {} as Record<App, number | null>;
-    for (const child of children.values()) {
+    for (const { child } of children.values()) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }
-    for (const [app, child] of children) {
+    for (const [app, { child, exited }] of children) {
       const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
-      codes[app] = await (exits.get(app) as Promise<number | null>);
+      codes[app] = (await exited).code;
       clearTimeout(killer);
     }
     return codes;
   };
+  const kill = async (app: App, signal: NodeJS.Signals) => {
+    const { child, exited } = childOf(app);
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  const restart = async (app: App) => {
+    const { child } = childOf(app);
+    if (child.exitCode === null && child.signalCode === null) {
+      throw new Error(`${app} is still running (pid ${child.pid}); kill it first`);
+    }
+    const next = spawnApp(app, envOf(app), logFile(app), 'a');
+    children.set(app, next);
+    await waitUntilReady(app, ports[app], next.child, logFile(app));
+  };
 
   try {
     await Promise.all(
-      APPS.map((app) =>
-        waitUntilReady(app, ports[app], children.get(app) as ChildProcess, logFile(app)),
-      ),
+      APPS.map((app) => waitUntilReady(app, ports[app], childOf(app).child, logFile(app))),
     );
   } catch (error) {
     await stop();
@@ -105,6 +119,8 @@ export async function startStack(options: { otlpEndpoint: string }): Promise<Sta
     otlpEndpoint: options.otlpEndpoint,
     logDir,
     stop,
+    kill,
+    restart,
   };
 }
 
@@ -164,6 +180,81 @@ export async function startGatewayReplica(stack: Stack): Promise<GatewayReplica>
     logFile,
     stop,
   };
+}
+
+export interface RegistryReplica {
+  /** Its HTTP port (health, metrics). */
+  port: number;
+  pid: number;
+  logFile: string;
+  /** Sends `signal` (SIGKILL for a crash) and waits until the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<ProcessExit>;
+  /** SIGTERM (SIGKILL after 20 s) and report how it exited. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts one more registry process beside the stack's own, on an HTTP port of its own and sharing
+ * its Kafka and Postgres: it joins the same consumer groups, so it takes a share of the lease
+ * partitions and of the request topics.
+ */
+export async function startRegistryReplica(stack: Stack): Promise<RegistryReplica> {
+  const port = await freePort();
+  const logFile = join(stack.logDir, `registry-replica-${port}.log`);
+  const { child, exited } = spawnApp(
+    'registry',
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KAFKA_BROKERS: required('KAFKA_BROKERS'),
+      DATABASE_URL: required('DATABASE_URL'),
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      HTTP_PORT: String(port),
+    },
+    logFile,
+    'w',
+  );
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    const { code } = await exited;
+    clearTimeout(killer);
+    return code;
+  };
+  try {
+    await waitUntilReady('registry', port, child, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, pid: child.pid as number, logFile, kill, stop };
+}
+
+interface AppChild {
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+}
+
+/** Runs a built app as a child process with its stdout and stderr going to `logFile`. */
+function spawnApp(app: App, env: NodeJS.ProcessEnv, logFile: string, flags: 'w' | 'a'): AppChild {
+  const log = createWriteStream(logFile, { flags });
+  const child = spawn(process.execPath, [mainOf(app)], {
+    cwd: WORKSPACE,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<ProcessExit>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  return { child, exited };
 }
 
 export function mainOf(app: App): string {

@@ -41,6 +41,7 @@ export interface OpenStreamRequest {
 export class EventStreams implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly streams = new Set<TenantEventStream>();
   private readonly perTenant = new Map<string, number>();
+  private readonly leaving = new Set<Promise<void>>();
   private admin: Promise<Admin> | undefined;
   private stopping: Promise<void> | undefined;
   private readonly log: ServiceLogger;
@@ -104,6 +105,10 @@ export class EventStreams implements OnModuleDestroy, BeforeApplicationShutdown 
         this.streams.delete(stream);
         openStreams.set(this.streams.size);
         release();
+        // Its consumer is still leaving Kafka; a shutdown waits for that too.
+        const leaving = stream.close('closed');
+        this.leaving.add(leaving);
+        void leaving.finally(() => this.leaving.delete(leaving));
       },
     });
     this.streams.add(stream);
@@ -178,7 +183,7 @@ export class EventStreams implements OnModuleDestroy, BeforeApplicationShutdown 
 
   private async stop(): Promise<void> {
     const closing = [...this.streams].map((s) => s.close('the gateway is shutting down'));
-    await Promise.all(closing);
+    await Promise.all([...closing, ...this.leaving]);
     const admin = this.admin;
     this.admin = undefined;
     await admin?.then((a) => a.disconnect()).catch(() => undefined);

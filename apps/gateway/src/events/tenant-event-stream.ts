@@ -84,7 +84,8 @@ export class TenantEventStream {
 
   /** Ends the response and leaves Kafka; safe to call more than once. */
   close(reason: string): Promise<void> {
-    this.closing ??= this.shutdown(reason);
+    // Settled first, so anything shutdown() calls (onClosed) already sees the stream as closing.
+    this.closing ??= Promise.resolve().then(() => this.shutdown(reason));
     return this.closing;
   }
 

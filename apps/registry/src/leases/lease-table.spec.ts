@@ -50,6 +50,15 @@ describe('LeaseTable', () => {
     expect(table.takeExpired(105_000)).toHaveLength(1);
   });
 
+  it('keeps the full TTL of an adopted lease when the new owner replays a grant written before the takeover', () => {
+    const table = new LeaseTable();
+    table.adopt([{ ...a, revision: 1, ttlMs: 5_000, partition: 2 }], 100_000);
+    // The dead owner had not committed this record: it comes again, with its old timestamp.
+    table.grant(a, 1, 5_000, 90_000, 2);
+    expect(table.takeExpired(104_999)).toEqual([]);
+    expect(table.takeExpired(105_000)).toHaveLength(1);
+  });
+
   it('drops the leases of partitions it no longer owns', () => {
     const table = new LeaseTable();
     table.grant(a, 1, 10_000, 0, 1);

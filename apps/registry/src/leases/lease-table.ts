@@ -30,7 +30,11 @@ export class LeaseTable {
     return this.leases.get(keyOf(address));
   }
 
-  /** A (re)registration: the clock restarts from `at`, unless an older revision arrives late. */
+  /**
+   * A (re)registration: the clock restarts from `at`, unless an older revision arrives late. A
+   * grant of the revision already held never shortens the lease: after a takeover the new owner
+   * replays grants written before it adopted the lease with a full TTL from the takeover.
+   */
   grant(
     address: LeaseAddress,
     revision: number,
@@ -41,7 +45,9 @@ export class LeaseTable {
     const key = keyOf(address);
     const current = this.leases.get(key);
     if (current && current.revision > revision) return;
-    this.leases.set(key, { ...address, revision, ttlMs, expiresAt: at + ttlMs, partition });
+    const expiresAt =
+      current?.revision === revision ? Math.max(current.expiresAt, at + ttlMs) : at + ttlMs;
+    this.leases.set(key, { ...address, revision, ttlMs, expiresAt, partition });
   }
 
   /** A heartbeat written at `at`; a heartbeat for an unknown lease is ignored (it lapsed). */

@@ -142,6 +142,34 @@ const operations: HttpOperation[] = [
   },
   {
     method: 'get',
+    path: '/v1/events',
+    operationId: 'streamEvents',
+    summary:
+      "The caller's tenant's CloudEvents as Server-Sent Events (id: position, event: type, data: the structured CloudEvent); send Last-Event-ID to resume exactly after an event, none to start from now",
+    auth: 'tenant',
+    query: z.object({
+      types: z
+        .string()
+        .optional()
+        .describe(
+          'Comma list of type patterns: a full type (registry.instance.expired.v1, "mcp." optional) or a prefix ending in .* (registry.*); default: every family the key may read',
+        ),
+    }),
+    responses: {
+      200: {
+        description:
+          'The event stream, open until the client leaves; a comment every 15 s keeps it alive',
+        contentType: 'text/event-stream',
+      },
+      400: { description: 'A bad types pattern, or a Last-Event-ID this gateway did not send' },
+      401: { description: 'Missing, invalid or revoked credential' },
+      403: { description: 'The key lacks the read scope of a family asked for (registry:read)' },
+      429: { description: 'Too many open streams for this tenant on this gateway' },
+      503: { description: 'Kafka cannot be read right now' },
+    },
+  },
+  {
+    method: 'get',
     path: '/v1/openapi.json',
     operationId: 'getOpenApiDocument',
     summary: 'This document: the HTTP API as OpenAPI 3.1',
