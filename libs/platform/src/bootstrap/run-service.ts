@@ -69,9 +69,18 @@ export async function runService(
             brokers: platform.kafkaBrokers,
             logCreator: kafkaLogCreator(platform.logger),
           },
-          consumer: { groupId: `mcp-${platform.identity.name}`, allowAutoTopicCreation: false },
+          // A dead replica's request partitions move to a live one after the session timeout;
+          // kafkajs's default (30 s) would leave a third of requests unanswered that long.
+          consumer: {
+            groupId: `mcp-${platform.identity.name}`,
+            allowAutoTopicCreation: false,
+            sessionTimeout: 10_000,
+            heartbeatInterval: 1_000,
+          },
           producer: { allowAutoTopicCreation: false },
           subscribe: { fromBeginning: false },
+          // One request at a time per partition, but all partitions at once.
+          run: { partitionsConsumedConcurrently: 3 },
         },
       },
       { inheritAppConfig: true },

@@ -44,7 +44,12 @@ export class RpcClient implements OnModuleInit, OnModuleDestroy {
           brokers: options.brokers,
           logCreator: kafkaLogCreator(options.logger),
         },
-        consumer: { groupId: `${options.clientId}-rpc`, allowAutoTopicCreation: false },
+        consumer: {
+          groupId: `${options.clientId}-rpc`,
+          allowAutoTopicCreation: false,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 1_000,
+        },
         producer: { allowAutoTopicCreation: false },
         subscribe: { fromBeginning: false },
       },
