@@ -14,7 +14,8 @@ import {
   workspaceRoot,
   type RunningInfra,
 } from '../infra/src/index';
-import { KeepAliveClient, inPool, runHeartbeatLoad, type LoadPlan } from './src/heartbeat-load';
+import { KeepAliveClient, inPool, type LoadPlan } from './src/heartbeat-load';
+import { runLoadInThread, type LoadThreadInput } from './src/load-thread';
 import { startFloorServer, type FloorServer } from './src/floor-server';
 import { buildApps, createTenant, startApps, type RunningApps } from './src/mcp-apps';
 import { UsageError, USAGE, parseBenchArgs, type BenchOptions } from './src/options';
@@ -88,9 +89,7 @@ const benchGroup: WatchedGroup = { name: 'bench (load generator)', pids: () => [
 
 /** Runs the heartbeat load and a propagation probe over the same measured window. */
 async function measure(
-  client: KeepAliveClient,
-  plan: LoadPlan,
-  callOf: Parameters<typeof runHeartbeatLoad>[2],
+  load: LoadThreadInput,
   groups: WatchedGroup[],
   probe: () => Promise<PropagationResult>,
 ): Promise<{ side: RunSide; window: { from: number; to: number } }> {
@@ -98,7 +97,7 @@ async function measure(
   let usage: UsageReport | undefined;
   let propagation: Promise<PropagationResult> | undefined;
   const window = { from: 0, to: 0 };
-  const heartbeats = await runHeartbeatLoad(client, plan, callOf, {
+  const thread = runLoadInThread(load, {
     onMeasureStart: () => {
       window.from = Date.now();
       sampler.start();
@@ -109,6 +108,8 @@ async function measure(
       usage = sampler.stop();
     },
   });
+  onCleanUp(thread.stop);
+  const heartbeats = await thread.result;
   usage ??= sampler.stop();
   if (!propagation) throw new Error('the measured window never opened');
   return { side: { heartbeats, propagation: await propagation, usage }, window };
@@ -235,9 +236,11 @@ async function run(options: BenchOptions, result: BenchResult, runId: string, ru
     measureMs: options.seconds * 1000,
     concurrency: options.concurrency,
   };
-  const heartbeat = (i: number) => ({
-    method: 'PUT' as const,
-    path: `${pathOf[i]}/heartbeat`,
+  const load = (baseUrl: string): LoadThreadInput => ({
+    baseUrl,
+    plan,
+    requestTimeoutMs: timeoutMs,
+    paths: pathOf.map((path) => `${path}/heartbeat`),
     headers: auth,
   });
   const groups = (): WatchedGroup[] => [
@@ -258,7 +261,9 @@ async function run(options: BenchOptions, result: BenchResult, runId: string, ru
     await tap.prepare();
   }
   log(`▶ MCP: ${plan.instances} heartbeats per ${options.intervalSeconds} s, ${measureLine}`);
-  const mcp = await measure(client, plan, heartbeat, groups(), () =>
+  // The setup's connections are not needed any more: the load thread opens its own.
+  client.close();
+  const mcp = await measure(load(apps.adminUrl), groups(), () =>
     propagationProbe.run(probeClient, key, options.samples, plan.measureMs, PROPAGATION_GRACE_MS),
   );
   result.mcp = mcp.side;
@@ -270,7 +275,6 @@ async function run(options: BenchOptions, result: BenchResult, runId: string, ru
     `  ${result.mcp.heartbeats.ok}/${result.mcp.heartbeats.offered} heartbeats 2xx, ` +
       `p99 ${result.mcp.heartbeats.latency.p99} ms; propagation p99 ${result.mcp.propagation.latency.p99} ms`,
   );
-  client.close();
   await propagationProbe.stop();
 
   if (!options.floor) return;
@@ -282,14 +286,12 @@ async function run(options: BenchOptions, result: BenchResult, runId: string, ru
   const floorProbe = new KafkaFloorProbe(kafka, runId);
   onCleanUp(() => floorProbe.stop());
   await floorProbe.prepare();
-  const floorClient = new KeepAliveClient(floorServer.url, options.concurrency, timeoutMs);
-  onCleanUp(async () => floorClient.close());
   const floorGroups: WatchedGroup[] = [
     { name: 'floor server (bare node:http)', pids: () => [floorServer.pid] },
     ...groups(),
   ];
   result.floor = (
-    await measure(floorClient, plan, heartbeat, floorGroups, () =>
+    await measure(load(floorServer.url), floorGroups, () =>
       floorProbe.run(options.samples, plan.measureMs, PROPAGATION_GRACE_MS),
     )
   ).side;

@@ -35,5 +35,6 @@ export function summarize(samples: ArrayLike<number>): LatencySummary {
 /** a / b rounded for a table, or null when either side is missing or b is zero. */
 export function ratioOf(a: number | null, b: number | null): number | null {
   if (a === null || b === null || b === 0) return null;
-  return Math.round((a / b) * 10) / 10;
+  const ratio = a / b;
+  return ratio >= 1 ? Math.round(ratio * 10) / 10 : Math.round(ratio * 100) / 100;
 }

@@ -78,6 +78,12 @@ export function judgeHeld(h: LoadResult): Verdict {
 
 export function judgePropagation(p: PropagationResult): Verdict {
   const p99 = p.latency.p99;
+  if (p.answered < p.samples) {
+    return {
+      pass: false,
+      reason: `only ${p.answered} of ${p.samples} registrations answered 2xx; p99 of those ${fmt(p99)} ms, request sent → visible p99 ${fmt(p.fromSend.p99)} ms`,
+    };
+  }
   if (p.missing > 0 || p99 === null) {
     return {
       pass: false,
@@ -139,7 +145,13 @@ function latencyRows(
   return (['p50', 'p90', 'p99', 'max'] as const).map((p) => {
     const a = pick(mcp)[p];
     const b = floor ? pick(floor)[p] : null;
-    return [`  ${label} ${p} (ms)`, fmt(a), fmt(b), floor ? fmt(ratioOf(a, b)) + '×' : ''];
+    const ratio = ratioOf(a, b);
+    return [
+      `  ${label} ${p} (ms)`,
+      fmt(a),
+      fmt(b),
+      floor ? `${fmt(ratio, ratio !== null && ratio < 1 ? 2 : 1)}×` : '',
+    ];
   });
 }
 
@@ -180,7 +192,7 @@ export function renderReport(result: BenchResult, resultFile: string): string {
       '',
     ],
     ['  backlog (offered − 2xx)', String(h.backlog), fh ? String(fh.backlog) : '', ''],
-    ['  never sent (client queue at end)', String(h.notSent), fh ? String(fh.notSent) : '', ''],
+    ['  never sent (stale or queued at end)', String(h.notSent), fh ? String(fh.notSent) : '', ''],
     ...latencyRows('latency', (s) => s.heartbeats.latency, mcp, floor),
     [
       '  p99 first half / second half (ms)',
