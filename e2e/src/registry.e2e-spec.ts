@@ -231,6 +231,47 @@ describe('leases', () => {
     }
     expect((await instancesOf(t, 'web')).map((i) => i.instanceId)).toEqual(['w-1']);
   });
+
+  it('writes the heartbeat of a known instance straight onto the lease stream, in the request trace', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/fast/instances/f-1', { host: 'h', port: 1 });
+    const direct = async () => {
+      const text = await (await fetch(`${stack.adminUrl}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('mcp_gateway_heartbeats_total{path="direct"}'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    // The gateway learns of the instance from the state topic a moment after registration;
+    // until then it asks the registry, which also answers 204.
+    let traceId: string | null = null;
+    let before = 0;
+    const counted = await until(
+      async () => {
+        before = await direct();
+        const res = await call(t, 'PUT', '/v1/services/fast/instances/f-1/heartbeat');
+        expect(res.status).toBe(204);
+        traceId = res.headers.get('x-trace-id');
+        return (await direct()) - before;
+      },
+      (delta) => delta === 1,
+      10000,
+    );
+    expect(counted).toBe(1);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const renewals = await readTopic('mcp.registry.leases', (ms) =>
+      ms.some((m) => header(m, 'traceparent')?.split('-')[1] === traceId),
+    );
+    const renewal = renewals.find((m) => header(m, 'traceparent')?.split('-')[1] === traceId);
+    expect(renewal && header(renewal, 'ce_type')).toBe('mcp.registry.lease.renewed.v1');
+    expect(renewal && header(renewal, 'ce_tenant')).toBe(t.tenant);
+    expect(JSON.parse(String(renewal?.value))).toEqual({
+      tenant: t.tenant,
+      service: 'fast',
+      instanceId: 'f-1',
+    });
+  });
 });
 
 describe('tenant walls', () => {

@@ -1,6 +1,6 @@
 // Must stay the first import: instrumentation patches http, kafkajs and pg as they load.
 import { telemetry } from './instrumentation';
-import { topicCatalog, topicsOwnedBy } from '@mcp/protocol';
+import { Topic, topicCatalog, topicsOwnedBy } from '@mcp/protocol';
 import { launchService } from '@mcp/platform';
 import { DEVELOPMENT_ADMIN_KEY, loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -14,6 +14,13 @@ import { TenantRecord } from './tenants/tenant.entity';
 const requestTopics = topicCatalog.filter(
   (t) => t.name.includes('.rpc.') && !t.name.endsWith('.reply'),
 );
+// Topics it reads or writes itself: if it starts first they must exist with their real settings
+// (the state topic compacted), not as whatever the broker would auto-create.
+const registryTopics = topicCatalog.filter((t) =>
+  [Topic.RegistryInstances, Topic.RegistryLeases, Topic.RegistryEvents].some(
+    (name) => name === t.name,
+  ),
+);
 
 launchService({
   name: 'gateway',
@@ -22,7 +29,7 @@ launchService({
   entities: [TenantRecord, ApiKeyRecord],
   migrations: [CreateTenants1763780000000, CreateApiKeys1763790000000],
   httpPort: (config) => config.GATEWAY_ADMIN_PORT,
-  topics: [...topicsOwnedBy('gateway'), ...requestTopics],
+  topics: [...topicsOwnedBy('gateway'), ...requestTopics, ...registryTopics],
   rpcServer: false,
   rootModule: (config, platform) => GatewayModule.forRoot(config, platform),
   onConfig: (config, logger) => {

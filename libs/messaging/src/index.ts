@@ -21,6 +21,7 @@ export type {
   ConsumedEvent,
   EventConsumerOptions,
   PartitionAssignment,
+  Tombstone,
 } from './consumption/event-consumer';
 export { publishDeadLetter } from './consumption/dead-letter';
 export {
@@ -28,3 +29,7 @@ export {
   messagingMigrations,
   messagingEntities,
 } from './messaging-tables.migration';
+export { RecordBatcher, RecordQueueFullError } from './production/record-batcher';
+export type { RecordBatcherOptions } from './production/record-batcher';
+export { PrivateFeed, privateGroupId, deletePrivateGroup } from './consumption/private-group';
+export type { PrivateFeedOptions } from './consumption/private-group';

@@ -10,22 +10,26 @@ import {
   ListTenantsQuery,
   RegisterInstanceBody,
   RegisterInstanceRpc,
-  RenewLeaseRpc,
   ServiceNameParam,
 } from '@mcp/protocol';
 import { RpcClient, parseInput } from '@mcp/platform';
 import { parseSelector } from '@mcp/selectors';
 import { Caller, RequireScopes, type CallerIdentity } from '../auth';
+import { HeartbeatService } from './heartbeats.service';
 
 const InstancePath = z.object({ service: ServiceNameParam, instanceId: InstanceId });
 
 /**
  * The registry's HTTP face: authenticates the tenant, validates the input, and asks the registry
- * over Kafka. The tenant always comes from the credential, never from the request.
+ * over Kafka (heartbeats mostly go straight to the lease stream, see HeartbeatService). The
+ * tenant always comes from the credential, never from the request.
  */
 @Controller('v1/services')
 export class ServicesController {
-  constructor(private readonly registry: RpcClient) {}
+  constructor(
+    private readonly registry: RpcClient,
+    private readonly heartbeats: HeartbeatService,
+  ) {}
 
   @Put(':service/instances/:instanceId')
   @RequireScopes('registry:write')
@@ -51,7 +55,7 @@ export class ServicesController {
   @RequireScopes('registry:write')
   async heartbeat(@Caller() caller: CallerIdentity, @Param() params: unknown): Promise<void> {
     const path = parseInput(InstancePath, params, 'path');
-    await this.registry.request(RenewLeaseRpc, { tenant: caller.tenant, ...path });
+    await this.heartbeats.renew({ tenant: caller.tenant, ...path });
   }
 
   @Delete(':service/instances/:instanceId')

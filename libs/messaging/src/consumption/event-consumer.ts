@@ -46,6 +46,18 @@ export interface EventConsumerOptions {
   onAssignment?: (assignment: PartitionAssignment) => Promise<void> | void;
   /** How long the group waits for a silent member before moving its partitions (kafkajs: 30 s). */
   sessionTimeoutMs?: number;
+  /**
+   * For compacted topics: a record with a key and no value says the key is gone. Without this
+   * option such a record cannot be decoded and is dead-lettered like any other bad record.
+   */
+  handleTombstone?: (t: Tombstone) => Promise<void> | void;
+}
+
+export interface Tombstone {
+  key: string;
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 const deadLettered = createCounter({
@@ -173,6 +185,17 @@ export class EventConsumer {
       value: message.value,
       headers: message.headers,
     };
+
+    if (message.value === null && message.key !== null && this.opts.handleTombstone) {
+      const tombstone = {
+        key: message.key.toString('utf8'),
+        topic,
+        partition,
+        offset: message.offset,
+      };
+      await this.opts.handleTombstone(tombstone);
+      return;
+    }
 
     let event: CloudEvent<unknown>;
     try {
