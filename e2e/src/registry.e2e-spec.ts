@@ -259,6 +259,12 @@ describe('leases', () => {
     );
     expect(counted).toBe(1);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // Request metrics label the route pattern, never the tenant's names.
+    const metrics = await (await fetch(`${stack.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /mcp_http_request_duration_seconds_count\{method="PUT",route="\/v1\/services\/:service\/instances\/:instanceId\/heartbeat",status="204"\} [1-9]/,
+    );
+    expect(metrics).not.toContain('f-1');
 
     const renewals = await readTopic('mcp.registry.leases', (ms) =>
       ms.some((m) => header(m, 'traceparent')?.split('-')[1] === traceId),

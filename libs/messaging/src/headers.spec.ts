@@ -112,4 +112,12 @@ describe('topicConfigOf', () => {
       ],
     });
   });
+
+  it('has the broker stamp records of a topic written by clients whose clocks it does not trust', () => {
+    expect(topicConfigOf({ name: 'c.ingress', partitions: 6, logAppendTime: true })).toEqual({
+      topic: 'c.ingress',
+      numPartitions: 6,
+      configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+    });
+  });
 });

@@ -23,7 +23,14 @@ export type {
   PartitionAssignment,
   Tombstone,
 } from './consumption/event-consumer';
-export { publishDeadLetter } from './consumption/dead-letter';
+export { publishDeadLetter, publishDeadLetters } from './consumption/dead-letter';
+export type { DeadLetter } from './consumption/dead-letter';
+export { RecordBatchConsumer } from './consumption/record-batch-consumer';
+export type {
+  ConsumedRecord,
+  RecordBatchConsumerOptions,
+  RecordBatchContext,
+} from './consumption/record-batch-consumer';
 export {
   CreateMessagingTables1735689600000,
   messagingMigrations,
@@ -33,3 +40,5 @@ export { RecordBatcher, RecordQueueFullError } from './production/record-batcher
 export type { RecordBatcherOptions } from './production/record-batcher';
 export { PrivateFeed, privateGroupId, deletePrivateGroup } from './consumption/private-group';
 export type { PrivateFeedOptions } from './consumption/private-group';
+export { BatchingProducer } from './production/batching-producer';
+export type { BatchingProducerOptions } from './production/batching-producer';

@@ -11,6 +11,9 @@ export function topicConfigOf(spec: TopicSpec): ITopicConfig {
   if (spec.retentionMs !== undefined) {
     configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   }
+  if (spec.logAppendTime) {
+    configEntries.push({ name: 'message.timestamp.type', value: 'LogAppendTime' });
+  }
   return { topic: spec.name, numPartitions: spec.partitions, configEntries };
 }
 

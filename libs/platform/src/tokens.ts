@@ -12,6 +12,11 @@ export interface ServiceIdentity {
 export const SERVICE_IDENTITY = Symbol('ServiceIdentity');
 export const SERVICE_LOGGER = Symbol('ServiceLogger');
 export const KAFKA = Symbol('Kafka');
+/**
+ * The outbox relay's idempotent producer. Not for other callers: kafkajs's idempotent producer
+ * misbehaves under concurrent sends (lost records, a lock error after a reconnect); use a
+ * BatchingProducer or createProducer for anything else.
+ */
 export const KAFKA_PRODUCER = Symbol('KafkaProducer');
 
 export type ServiceLogger = Logger;

@@ -7,3 +7,4 @@ export type { CallerIdentity } from './caller-identity';
 export { grantsScopes, missingScopes } from './scopes';
 export { noSuchTenant } from './credential.guard';
 export { ApiKeyCache } from './api-key.cache';
+export { parseApiKey, secretMatches } from './api-key-token';

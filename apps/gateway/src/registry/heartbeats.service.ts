@@ -4,7 +4,7 @@ import {
   Injectable,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   LeaseRenewed,
   RenewLeaseRpc,
@@ -13,7 +13,7 @@ import {
   encodeCloudEvent,
   type InstanceAddress,
 } from '@mcp/protocol';
-import { RecordBatcher, RecordQueueFullError, createProducer } from '@mcp/messaging';
+import { BatchingProducer, RecordQueueFullError } from '@mcp/messaging';
 import { KAFKA, RpcClient, SERVICE_LOGGER, type ServiceLogger } from '@mcp/platform';
 import { createCounter } from '@mcp/telemetry';
 import { RegisteredInstances } from './registered-instances';
@@ -33,8 +33,7 @@ const heartbeats = createCounter({
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly producer: Producer;
-  private readonly leaseStream: RecordBatcher;
+  private readonly leaseStream: BatchingProducer;
   private readonly log: ServiceLogger;
 
   constructor(
@@ -44,33 +43,35 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     private readonly registry: RpcClient,
   ) {
     this.log = logger.child({ component: 'heartbeats' });
-    // Renewals are idempotent and unordered, so a plain producer with several requests in
-    // flight will do; acks from all replicas still, so an acknowledged heartbeat is kept.
-    this.producer = createProducer(kafka);
-    this.leaseStream = new RecordBatcher({
-      send: (topicMessages) => this.producer.sendBatch({ topicMessages, acks: -1 }),
-      maxInFlight: 2,
-    });
+    this.leaseStream = new BatchingProducer(kafka);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.producer.connect();
+    await this.leaseStream.connect();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
+    await this.leaseStream.disconnect();
   }
 
-  async renew(address: InstanceAddress): Promise<void> {
+  /**
+   * `sentAt` (ms since the epoch) is when the heartbeat reached MCP, if that was earlier than now
+   * — a record off the heartbeat topic — so a backlog never stretches a lease.
+   */
+  async renew(address: InstanceAddress, sentAt?: number): Promise<void> {
     if (!this.registered.has(address.tenant, address.service, address.instanceId)) {
       await this.registry.request(RenewLeaseRpc, address);
       heartbeats.inc({ path: 'registry' });
       return;
     }
-    const { event, partitionKey } = createEvent(LeaseRenewed, address);
+    const now = Date.now();
+    const at = sentAt !== undefined && Number.isFinite(sentAt) ? Math.min(sentAt, now) : now;
+    const { event, partitionKey } = createEvent(LeaseRenewed, address, { time: new Date(at) });
     const { topic } = LeaseRenewed;
     try {
-      await this.leaseStream.add(topic, encodeCloudEvent(event, partitionKey));
+      // The lease keeper counts a renewal from the record's timestamp.
+      const record = { ...encodeCloudEvent(event, partitionKey), timestamp: String(at) };
+      await this.leaseStream.add(topic, record);
     } catch (error) {
       if (error instanceof RecordQueueFullError) {
         throw new UnavailableError('This gateway has too many heartbeats waiting; retry shortly.');

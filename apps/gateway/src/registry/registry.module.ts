@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { HeartbeatIngress } from './heartbeat-ingress';
 import { HeartbeatService } from './heartbeats.service';
 import { RegisteredInstances } from './registered-instances';
 import { ServicesController } from './services.controller';
 
 @Module({
   controllers: [ServicesController],
-  providers: [RegisteredInstances, HeartbeatService],
+  providers: [RegisteredInstances, HeartbeatService, HeartbeatIngress],
 })
 export class RegistryRoutesModule {}

@@ -1,6 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   InstanceDeregistered,
@@ -25,8 +30,8 @@ import {
   type RegisteredInstance,
   type ServiceList,
 } from '@mcp/protocol';
-import { Outbox } from '@mcp/messaging';
-import { EventPublisher, KAFKA_PRODUCER } from '@mcp/platform';
+import { BatchingProducer, Outbox } from '@mcp/messaging';
+import { EventPublisher, KAFKA } from '@mcp/platform';
 import { parseSelector } from '@mcp/selectors';
 import { sameRegistration, toInstanceView, type InstanceRow } from './instance-row';
 
@@ -37,14 +42,26 @@ const PK = 'tenant_id = $1 AND service = $2 AND instance_id = $3';
  * state on the compacted topic, and its lease grant or release, through the outbox.
  */
 @Injectable()
-export class InstancesService {
+export class InstancesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly outbox = new Outbox();
+  /** Renewals only; never the outbox relay's idempotent producer, which must not be shared. */
+  private readonly leaseStream: BatchingProducer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
-  ) {}
+    @Inject(KAFKA) kafka: Kafka,
+  ) {
+    this.leaseStream = new BatchingProducer(kafka);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.leaseStream.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.leaseStream.disconnect();
+  }
 
   /** Idempotent PUT: creates, updates, or (unchanged) just renews the lease. */
   async register(
@@ -110,8 +127,8 @@ export class InstancesService {
   }
 
   /**
-   * A heartbeat: one indexed read to answer "is the lease still there?", then a record on the
-   * lease stream for the lease's owner — no SQL write.
+   * A heartbeat the gateway could not place (it did not know the instance yet): one indexed read
+   * to answer "is the lease still there?", then a record on the lease stream — no SQL write.
    */
   async renew(address: InstanceAddress): Promise<{ leaseExpiresAt: string }> {
     const now = new Date();
@@ -121,10 +138,7 @@ export class InstancesService {
     );
     if (rows.length === 0) throw notRegistered(address);
     const { event, partitionKey } = createEvent(LeaseRenewed, address);
-    await this.producer.send({
-      topic: Topic.RegistryLeases,
-      messages: [encodeCloudEvent(event, partitionKey)],
-    });
+    await this.leaseStream.add(Topic.RegistryLeases, encodeCloudEvent(event, partitionKey));
     return { leaseExpiresAt: leaseEnd(now, rows[0].ttl_seconds) };
   }
 

@@ -10,6 +10,7 @@ import { runMigrations } from '@mcp/persistence';
 import { RetryPolicy } from '@mcp/resilience';
 import { NestLoggerAdapter } from '@mcp/telemetry';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { requestMetrics } from '../http/request-metrics.middleware';
 import { traceIdHeader } from '../http/trace-id.middleware';
 import { serviceDatabaseOptions, type ServicePlatformOptions } from '../service-platform.module';
 
@@ -56,6 +57,7 @@ export async function runService(
   });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   app.use(traceIdHeader);
+  app.use(requestMetrics);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.disable('x-powered-by');
 
