@@ -4,7 +4,7 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
@@ -86,7 +86,11 @@ export function startTelemetry(opts: TelemetryOptions): TelemetryHandle {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
       }),
-      new ExpressInstrumentation(),
+      // A span per middleware and router layer cost more than the request itself on hot paths
+      // (heartbeats); the route handler's span says what matters.
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
       new NestInstrumentation(),
       new KafkaJsInstrumentation(),
       // Pool housekeeping and health pings outside a request are not worth a trace.

@@ -125,7 +125,8 @@ export async function startApps(opts: {
       spawnSupervised({
         name: app,
         command: process.execPath,
-        args: [mainOf(opts.root, app)],
+        // e.g. MCP_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" to profile the apps.
+        args: [...nodeArgs(), mainOf(opts.root, app)],
         cwd: opts.root,
         env,
         logFile: logFile(app),
@@ -204,4 +205,8 @@ export async function createTenant(apps: RunningApps, tenant: string): Promise<T
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+function nodeArgs(): string[] {
+  return (process.env['MCP_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
 }

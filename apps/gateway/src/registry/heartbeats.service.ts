@@ -43,7 +43,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     private readonly registry: RpcClient,
   ) {
     this.log = logger.child({ component: 'heartbeats' });
-    this.leaseStream = new BatchingProducer(kafka);
+    this.leaseStream = new BatchingProducer(kafka, { name: 'lease-renewals' });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -52,7 +52,7 @@ export class InstancesService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(KAFKA) kafka: Kafka,
   ) {
-    this.leaseStream = new BatchingProducer(kafka);
+    this.leaseStream = new BatchingProducer(kafka, { name: 'lease-renewals' });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -74,6 +74,29 @@ describe('RecordBatcher', () => {
     await expect(fourth).resolves.toBeUndefined();
   });
 
+  it('reports how many records each request carried and whether it succeeded', async () => {
+    const wire = new ManualSend();
+    const sent: { records: number; ok: boolean }[] = [];
+    const batcher = new RecordBatcher({
+      send: wire.send,
+      onSent: ({ records, ok }) => sent.push({ records, ok }),
+    });
+    const first = batcher.add('t', { key: 'a', value: '' });
+    const rest = [
+      batcher.add('t', { key: 'b', value: '' }),
+      batcher.add('t', { key: 'c', value: '' }),
+    ];
+    wire.requests[0].done();
+    await first;
+    await settle();
+    wire.requests[1].fail(new Error('no'));
+    await Promise.allSettled(rest);
+    expect(sent).toEqual([
+      { records: 1, ok: true },
+      { records: 2, ok: false },
+    ]);
+  });
+
   it('refuses new records once the queue is full instead of growing without end', async () => {
     const wire = new ManualSend();
     const batcher = new RecordBatcher({ send: wire.send, maxQueued: 2 });

@@ -15,6 +15,8 @@ export interface RecordBatcherOptions {
   maxInFlight?: number;
   /** Records waiting at most; beyond it `add` rejects at once rather than queue without end. */
   maxQueued?: number;
+  /** Told of every request: how many records it carried and how long it took. */
+  onSent?: (outcome: { records: number; seconds: number; ok: boolean }) => void;
 }
 
 /** `add` rejected because the queue is full: the caller should shed load, not retry at once. */
@@ -104,13 +106,22 @@ export class RecordBatcher {
       else byTopic.set(topic, [message]);
     }
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const started = performance.now();
+    const report = (ok: boolean) =>
+      this.opts.onSent?.({
+        records: batch.length,
+        seconds: (performance.now() - started) / 1000,
+        ok,
+      });
     try {
       await context.with(suppressTracing(context.active()), () => this.opts.send(topicMessages));
+      report(true);
       for (const record of batch) {
         record.span.end();
         record.resolve();
       }
     } catch (error: unknown) {
+      report(false);
       for (const record of batch) {
         record.span.recordException(error instanceof Error ? error : String(error));
         record.span.setStatus({ code: SpanStatusCode.ERROR });
