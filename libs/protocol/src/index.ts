@@ -6,6 +6,7 @@ export * from './envelope';
 export * from './errors';
 export * from './events';
 export * from './rpc';
+export * from './ingress';
 export * from './catalog';
 export * from './labels';
 
@@ -16,6 +17,7 @@ export * from './system/service-status.rpc';
 export * from './registry/instances';
 export * from './registry/instance-events';
 export * from './registry/lease-records';
+export * from './registry/heartbeat-records';
 export * from './registry/registry.rpc';
 
 export type { HttpOperation, HttpResponseSpec } from './docs/http-operations';

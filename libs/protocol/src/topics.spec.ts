@@ -1,4 +1,5 @@
 import {
+  IngressTopic,
   deadLetterTopicOf,
   replyTopicOf,
   RpcPattern,
@@ -24,8 +25,14 @@ describe('topics', () => {
       expect(byName.get(pattern)?.partitions).toBe(3);
       expect(byName.get(replyTopicOf(pattern))?.partitions).toBe(3);
     }
+    for (const topic of Object.values(IngressTopic)) {
+      expect(byName.get(topic)?.partitions).toBe(6);
+      expect(byName.get(deadLetterTopicOf(topic))?.partitions).toBe(1);
+    }
     expect(topicCatalog).toHaveLength(
-      2 * Object.values(Topic).length + 2 * Object.values(RpcPattern).length,
+      2 * Object.values(Topic).length +
+        2 * Object.values(IngressTopic).length +
+        2 * Object.values(RpcPattern).length,
     );
   });
 
@@ -57,6 +64,19 @@ describe('topics', () => {
     expect(names).toEqual(expect.arrayContaining(['mcp.gateway.events', 'mcp.gateway.events.dlq']));
     for (const pattern of Object.values(RpcPattern)) expect(names).toContain(replyTopicOf(pattern));
     expect(names.some((n) => Object.values(RpcPattern).includes(n as RpcPattern))).toBe(false);
+  });
+
+  it('has the gateway, which alone reads them, provision the ingress topics tenants write to', () => {
+    const heartbeats = topicsOwnedBy('gateway').find((t) => t.name === 'mcp.registry.heartbeats');
+    // Short-lived, and stamped by the broker rather than by tenants' clocks.
+    expect(heartbeats).toEqual({
+      name: 'mcp.registry.heartbeats',
+      partitions: 6,
+      retentionMs: 60 * 60 * 1000,
+      logAppendTime: true,
+    });
+    expect(topicsOwnedBy('gateway').map((t) => t.name)).toContain('mcp.registry.heartbeats.dlq');
+    expect(topicsOwnedBy('registry').map((t) => t.name)).not.toContain('mcp.registry.heartbeats');
   });
 
   it('lets every topic of the catalog be provisioned by exactly one service', () => {

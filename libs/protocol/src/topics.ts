@@ -13,6 +13,17 @@ export const Topic = {
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
+/**
+ * Topics tenants write to with their own Kafka clients. In production a tenant's principal gets
+ * WRITE (and DESCRIBE) on these and nothing else, so no tenant reads what another wrote; the
+ * gateway consumes them and vets every record's credential before anything is acted on.
+ */
+export const IngressTopic = {
+  /** Heartbeats from the SDK: `{service, instanceId}` plus the tenant's API key as a header. */
+  RegistryHeartbeats: 'mcp.registry.heartbeats',
+} as const;
+export type IngressTopic = (typeof IngressTopic)[keyof typeof IngressTopic];
+
 /** Request/reply patterns; each is also the name of the request topic. */
 export const RpcPattern = {
   RegistryStatus: 'mcp.registry.rpc.status',
@@ -41,6 +52,11 @@ export interface TopicSpec {
   partitions: number;
   compacted?: boolean;
   retentionMs?: number;
+  /**
+   * Records carry the time the broker appended them, not a time the producer chose: for topics
+   * written by clients whose clocks we do not control.
+   */
+  logAppendTime?: boolean;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -68,6 +84,19 @@ const deadLetterTopics: TopicSpec[] = Object.values(Topic).map((name) => ({
   partitions: DEAD_LETTER_PARTITIONS,
   retentionMs: DEAD_LETTER_RETENTION_MS,
 }));
+// Ingress heartbeats are worthless once a lease's TTL has passed, so they are kept briefly; the
+// broker stamps them, so a tenant's skewed clock cannot shorten or stretch a lease.
+const ingressTopics: TopicSpec[] = Object.values(IngressTopic).map((name) => ({
+  name,
+  partitions: EVENT_PARTITIONS,
+  retentionMs: HOUR_MS,
+  logAppendTime: true,
+}));
+const ingressDeadLetterTopics: TopicSpec[] = Object.values(IngressTopic).map((name) => ({
+  name: deadLetterTopicOf(name),
+  partitions: DEAD_LETTER_PARTITIONS,
+  retentionMs: DEAD_LETTER_RETENTION_MS,
+}));
 const requestTopics: TopicSpec[] = Object.values(RpcPattern).map((name) => ({
   name,
   partitions: RPC_PARTITIONS,
@@ -82,6 +111,8 @@ const replyTopics: TopicSpec[] = Object.values(RpcPattern).map((pattern) => ({
 export const topicCatalog: readonly TopicSpec[] = Object.freeze([
   ...eventTopics,
   ...deadLetterTopics,
+  ...ingressTopics,
+  ...ingressDeadLetterTopics,
   ...requestTopics,
   ...replyTopics,
 ]);
@@ -94,13 +125,14 @@ export function topicSpecOf(name: string): TopicSpec | undefined {
 /**
  * What a service creates when it starts: its own events topic and that topic's dead letters, and
  * the request topics it answers. The gateway, which sends every request, also creates the reply
- * topics it listens on.
+ * topics it listens on, and the ingress topics (with their dead letters) it consumes.
  */
 export function topicsOwnedBy(service: ServiceName): TopicSpec[] {
   const prefix = `mcp.${service}.`;
   const owned = [...eventTopics, ...deadLetterTopics, ...requestTopics].filter((t) =>
     t.name.startsWith(prefix),
   );
-  const extra = service === 'gateway' ? replyTopics : [];
+  const extra =
+    service === 'gateway' ? [...ingressTopics, ...ingressDeadLetterTopics, ...replyTopics] : [];
   return [...owned, ...extra].map((t) => ({ ...t }));
 }

@@ -1,5 +1,6 @@
-// @mcp/sdk — what tenants' Node services use to talk to MCP, over the gateway's HTTP API only
-// (never the shared Kafka topics, which hold every tenant's events).
+// @mcp/sdk — what tenants' Node services use to talk to MCP: the gateway's HTTP API, and, opt-in,
+// the Kafka heartbeat topic, which tenants may only write (never the shared topics that hold
+// every tenant's events).
 export { McpClient, type McpClientOptions } from './mcp-client';
 export {
   RegisteredInstance,
@@ -9,6 +10,16 @@ export {
   type RegisterInstanceOptions,
   type RegisteredInstanceEvents,
 } from './registration/registered-instance';
+export {
+  HeartbeatRoute,
+  leaseCheckEvery,
+  type HeartbeatTransport,
+} from './registration/heartbeat-route';
+export {
+  KafkaHeartbeats,
+  type HeartbeatSender,
+  type KafkaHeartbeatOptions,
+} from './kafka/kafka-heartbeats';
 export {
   ServiceDiscovery,
   type DiscoveryOptions,

@@ -1,4 +1,7 @@
-/** The entry point tenants' Node services use: everything goes through the gateway's HTTP API. */
+/**
+ * The entry point tenants' Node services use: everything goes through the gateway's HTTP API,
+ * except heartbeats when Kafka brokers are given (they then go onto MCP's heartbeat topic).
+ */
 import type { z } from 'zod';
 import {
   InstanceId,
@@ -9,6 +12,7 @@ import {
 import { ServiceDiscovery, type DiscoveryOptions } from './discovery/service-discovery';
 import { RegistryEventFeed } from './discovery/registry-event-feed';
 import { GatewayApi, type FetchFunction } from './http/gateway-api';
+import { KafkaHeartbeats, type KafkaHeartbeatOptions } from './kafka/kafka-heartbeats';
 import { silentLogger, type SdkLogger } from './logger';
 import {
   RegisteredInstance,
@@ -26,12 +30,20 @@ export interface McpClientOptions {
   requestTimeoutMs?: number;
   /** For tests and custom agents; the global fetch by default. */
   fetch?: FetchFunction;
+  /**
+   * Opt-in: send heartbeats as records on MCP's Kafka heartbeat topic, about one per TTL still
+   * over HTTP to learn whether the lease is gone. Registration, deregistration and discovery
+   * stay on HTTP.
+   */
+  kafkaHeartbeats?: KafkaHeartbeatOptions;
 }
 
 export class McpClient {
   private readonly api: GatewayApi;
   private readonly logger: SdkLogger;
   private readonly feed: RegistryEventFeed;
+  private readonly kafka: KafkaHeartbeats | undefined;
+  private readonly leaseCheckEvery: number | undefined;
   private readonly handles = new Set<{ close(): Promise<void> }>();
 
   constructor(options: McpClientOptions) {
@@ -51,6 +63,10 @@ export class McpClient {
       fetch: fetchFunction,
       logger: this.logger,
     });
+    if (options.kafkaHeartbeats) {
+      this.kafka = new KafkaHeartbeats(options.kafkaHeartbeats, options.apiKey, this.logger);
+      this.leaseCheckEvery = options.kafkaHeartbeats.leaseCheckEvery;
+    }
   }
 
   /**
@@ -66,6 +82,8 @@ export class McpClient {
     const handle: RegisteredInstance = new RegisteredInstance(options, {
       api: this.api,
       logger: this.logger,
+      kafka: this.kafka,
+      leaseCheckEvery: this.leaseCheckEvery,
       onClosed: () => this.handles.delete(handle),
     });
     this.handles.add(handle);
@@ -95,6 +113,7 @@ export class McpClient {
     this.handles.clear();
     await Promise.all(handles.map((h) => h.close()));
     await this.feed.stop();
+    await this.kafka?.close();
   }
 }
 

@@ -1,5 +1,5 @@
-import { eventCatalog, rpcCatalog } from '../catalog';
-import { replyTopicOf, topicCatalog } from '../topics';
+import { eventCatalog, ingressCatalog, rpcCatalog } from '../catalog';
+import { deadLetterTopicOf, replyTopicOf, topicCatalog } from '../topics';
 import { buildAsyncApiDocument } from './asyncapi';
 
 type Json = Record<string, unknown>;
@@ -65,6 +65,28 @@ describe('AsyncAPI document', () => {
       });
       // The reply may be the answer or an error reply.
       expect(doc.components.messages[`${pattern}.reply`].payload.anyOf).toHaveLength(2);
+    },
+  );
+
+  it.each(ingressCatalog.map((def) => [def.name, def] as const))(
+    'documents ingress record %s with its payload, credential header, key and dead letters',
+    (name, def) => {
+      const message = doc.components.messages[name];
+      expect(message.payload).toMatchObject({
+        type: 'object',
+        required: ['service', 'instanceId'],
+        additionalProperties: false,
+      });
+      expect(message.headers.required).toEqual(['mcp_api_key']);
+      expect(message.bindings.kafka.key.description).toContain('service/instanceId');
+      const ref = { $ref: `#/components/messages/${name}` };
+      expect(doc.channels[def.topic].messages[name]).toEqual(ref);
+      expect(doc.channels[deadLetterTopicOf(def.topic)].messages[name]).toEqual(ref);
+      expect(doc.channels[def.topic].description).toMatch(/gateway/);
+      expect(doc.channels[def.topic].bindings.kafka.topicConfiguration['retention.ms']).toBe(
+        3_600_000,
+      );
+      expect(doc.operations[`publish.${name}`].action).toBe('send');
     },
   );
 

@@ -1,13 +1,21 @@
 /**
- * The published Kafka contract (AsyncAPI 3.0): one channel per topic, one message per event type
- * and per request/reply, generated from the same schemas the services validate with.
+ * The published Kafka contract (AsyncAPI 3.0): one channel per topic, one message per event type,
+ * per request/reply and per ingress record, generated from the same schemas the services validate
+ * with.
  */
 import { z } from 'zod';
-import { eventCatalog, rpcCatalog } from '../catalog';
+import { eventCatalog, ingressCatalog, rpcCatalog } from '../catalog';
 import { CloudEventHeader, JSON_CONTENT_TYPE } from '../envelope';
 import type { EventDefinition } from '../events';
+import type { IngressRecordDefinition } from '../ingress';
 import { RpcErrorReply, type RpcDefinition } from '../rpc';
-import { deadLetterTopicOf, replyTopicOf, topicCatalog, type TopicSpec } from '../topics';
+import {
+  IngressTopic,
+  deadLetterTopicOf,
+  replyTopicOf,
+  topicCatalog,
+  type TopicSpec,
+} from '../topics';
 import { jsonSchemaOf, type JsonSchema } from './json-schema';
 
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -61,6 +69,21 @@ export function buildAsyncApiDocument(opts: AsyncApiOptions = {}): Record<string
     };
   }
 
+  for (const def of ingressCatalog) {
+    messages[def.name] = ingressMessage(def);
+    const ref = { $ref: `#/components/messages/${def.name}` };
+    channelOf(def.topic).messages[def.name] = ref;
+    const deadLetters = channels[deadLetterTopicOf(def.topic)];
+    if (deadLetters) deadLetters.messages[def.name] = ref;
+    operations[`publish.${def.name}`] = {
+      action: 'send',
+      title: `Publish ${def.name}`,
+      summary: def.description,
+      channel: { $ref: `#/channels/${def.topic}` },
+      messages: [{ $ref: `#/channels/${def.topic}/messages/${def.name}` }],
+    };
+  }
+
   for (const def of rpcCatalog) {
     const requestId = `${def.pattern}.request`;
     const replyId = `${def.pattern}.reply`;
@@ -106,7 +129,19 @@ export function buildAsyncApiDocument(opts: AsyncApiOptions = {}): Record<string
   };
 }
 
+const ingressTopics = new Set<string>(Object.values(IngressTopic));
+
 function describeTopic(name: string): string {
+  if (ingressTopics.has(name)) {
+    return (
+      `Written by tenants' own Kafka clients (in production their principals may only write ` +
+      `and describe it) and read by the gateway alone, which vets each record's credential. ` +
+      `The broker stamps each record (message.timestamp.type LogAppendTime).`
+    );
+  }
+  if (name.endsWith('.dlq') && ingressTopics.has(name.slice(0, -'.dlq'.length))) {
+    return `Dead letters of ${name.slice(0, -'.dlq'.length)}: records the gateway could not vet, with the reason; the credential header is removed before a record is parked.`;
+  }
   if (name.endsWith('.dlq')) {
     return `Dead letters of ${name.slice(0, -'.dlq'.length)}: records a consumer could not process, kept with the reason for inspection and replay.`;
   }
@@ -180,6 +215,27 @@ function eventMessage(def: EventDefinition): Record<string, unknown> {
       },
     },
     'x-cloudevents-type': def.type,
+  };
+}
+
+function ingressMessage(def: IngressRecordDefinition): Record<string, unknown> {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, description] of Object.entries(def.headers)) {
+    properties[name] = { type: 'string', description };
+  }
+  return {
+    name: def.name,
+    title: def.name,
+    summary: def.description,
+    contentType: JSON_CONTENT_TYPE,
+    headers: { type: 'object', properties, required: Object.keys(def.headers) },
+    payload: jsonSchemaOf(def.schema, 'input', 'draft-07'),
+    bindings: {
+      kafka: {
+        key: { type: 'string', description: `Record key: ${def.keyDescription}.` },
+        bindingVersion: KAFKA_BINDING_VERSION,
+      },
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type RegistrationAnswer,
   type RegistryApi,
 } from '../http/gateway-api';
+import type { HeartbeatSender } from '../kafka/kafka-heartbeats';
 import { silentLogger } from '../logger';
 import { RegisteredInstance, heartbeatIntervalMs } from './registered-instance';
 
@@ -81,6 +82,23 @@ function view(
     registeredAt: now,
     updatedAt: now,
   };
+}
+
+/** Kafka as the SDK sees it: a send that is acknowledged (or fails), recorded beside the HTTP calls. */
+class ScriptedKafka implements HeartbeatSender {
+  outcomes: Outcome[] = [];
+  constructor(private readonly registry: ScriptedRegistry) {}
+
+  async send(): Promise<void> {
+    this.registry.calls.push({ op: 'kafka', at: Date.now() });
+    const outcome = this.outcomes.shift();
+    if (outcome instanceof Error) throw outcome;
+    if (outcome instanceof Promise) await outcome;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 const networkDown = () => new TypeError('fetch failed');
@@ -231,5 +249,76 @@ describe('RegisteredInstance', () => {
     ]);
     expect(handle.state).toBe('closed');
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  describe('with Kafka heartbeats', () => {
+    function overKafka(registry: ScriptedRegistry, ttlSeconds = 30) {
+      const kafka = new ScriptedKafka(registry);
+      const handle = new RegisteredInstance(
+        { service: 'orders', instanceId: 'o-1', host: '10.0.0.1', port: 8080, ttlSeconds },
+        { api: registry, logger: silentLogger, random: () => 0.5, kafka },
+      );
+      return { kafka, handle: handle.start() };
+    }
+
+    it('sends heartbeats as Kafka records, and one per TTL over HTTP to check the lease', async () => {
+      const registry = new ScriptedRegistry();
+      const { handle } = overKafka(registry, 30);
+      await handle.ready();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(registry.calls.map((c) => [c.op, c.at])).toEqual([
+        ['register', 0],
+        ['kafka', 10_000],
+        ['kafka', 20_000],
+        ['heartbeat', 30_000],
+        ['kafka', 40_000],
+        ['kafka', 50_000],
+        ['heartbeat', 60_000],
+      ]);
+      await handle.close();
+    });
+
+    it('registers again when the HTTP check says the lease is gone, though Kafka accepted every record', async () => {
+      const registry = new ScriptedRegistry();
+      registry.heartbeatOutcomes = [new McpApiError(404, 'not_found', 'no lease')];
+      const { handle } = overKafka(registry, 30);
+      await handle.ready();
+      await jest.advanceTimersByTimeAsync(40_000);
+      expect(registry.calls.map((c) => [c.op, c.at])).toEqual([
+        ['register', 0],
+        ['kafka', 10_000],
+        ['kafka', 20_000],
+        ['heartbeat', 30_000],
+        ['register', 30_000],
+        ['kafka', 40_000],
+      ]);
+      expect(handle.state).toBe('registered');
+      await handle.close();
+    });
+
+    it('backs off after a failed Kafka heartbeat and retries it over HTTP, one call at a time', async () => {
+      const registry = new ScriptedRegistry();
+      const { kafka, handle } = overKafka(registry, 30);
+      kafka.outcomes = [new Error('KafkaJSConnectionError: Connection error')];
+      registry.heartbeatOutcomes = [networkDown()];
+      await handle.ready();
+      const states: string[] = [];
+      handle.on('state', (state) => states.push(state));
+      await jest.advanceTimersByTimeAsync(50_500);
+      // 150 ms then 300 ms: the same equal-jitter backoff as HTTP failures.
+      expect(registry.calls.map((c) => [c.op, c.at])).toEqual([
+        ['register', 0],
+        ['kafka', 10_000],
+        ['heartbeat', 10_150],
+        ['heartbeat', 10_450],
+        ['heartbeat', 20_450],
+        ['heartbeat', 30_450],
+        ['kafka', 40_450],
+        ['kafka', 50_450],
+      ]);
+      expect(states).toEqual(['retrying', 'registered']);
+      expect(registry.maxInFlight).toBe(1);
+      await handle.close();
+    });
   });
 });

@@ -2,6 +2,8 @@
  * Keeps one instance of a tenant's service registered: registers, renews its lease every third of
  * its TTL, retries failures with backoff (one timer at a time, never two requests at once),
  * registers again at once when the registry says the lease is gone, and deregisters on close.
+ * Given a Kafka sender, most heartbeats are records on the heartbeat topic instead of HTTP
+ * requests, and about one per TTL still goes over HTTP to find out whether the lease is gone.
  */
 import { EventEmitter } from 'node:events';
 import type { InstanceView } from '@mcp/protocol';
@@ -13,7 +15,9 @@ import {
   type RegistryApi,
 } from '../http/gateway-api';
 import { callSignal } from '../call-signal';
+import type { HeartbeatSender } from '../kafka/kafka-heartbeats';
 import { describeError, withFields, type SdkLogger } from '../logger';
+import { HeartbeatRoute, leaseCheckEvery, type HeartbeatTransport } from './heartbeat-route';
 
 export interface RegisterInstanceOptions extends InstanceRegistration {
   service: string;
@@ -52,6 +56,10 @@ const DEFAULT_TTL_SECONDS = 30;
 export interface RegisteredInstanceDeps {
   api: RegistryApi;
   logger: SdkLogger;
+  /** Heartbeats as Kafka records (opt-in); without it every heartbeat is an HTTP request. */
+  kafka?: HeartbeatSender;
+  /** One heartbeat in this many goes over HTTP when `kafka` is given; default about one per TTL. */
+  leaseCheckEvery?: number;
   random?: () => number;
   /** How long close() waits for the deregistration; default 5 s. */
   closeTimeoutMs?: number;
@@ -66,6 +74,7 @@ export class RegisteredInstance extends EventEmitter<RegisteredInstanceEvents> {
   readonly instanceId: string;
   private readonly registration: InstanceRegistration;
   private readonly ttlSeconds: number;
+  private readonly route: HeartbeatRoute;
   private readonly log: SdkLogger;
   private current: InstanceState = 'registering';
   private latest: InstanceView | undefined;
@@ -89,6 +98,11 @@ export class RegisteredInstance extends EventEmitter<RegisteredInstanceEvents> {
     this.instanceId = instanceId;
     this.registration = registration;
     this.ttlSeconds = registration.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    this.route = new HeartbeatRoute(
+      deps.kafka !== undefined,
+      deps.leaseCheckEvery ??
+        leaseCheckEvery(this.ttlSeconds * 1000, heartbeatIntervalMs(this.ttlSeconds)),
+    );
     this.log = withFields(deps.logger, { service, instanceId });
     this.firstRegistration = new Promise<InstanceView>((resolve, reject) => {
       this.settleFirst = { resolve, reject };
@@ -176,15 +190,19 @@ export class RegisteredInstance extends EventEmitter<RegisteredInstanceEvents> {
   }
 
   private async perform(step: Step): Promise<void> {
-    const outcome = await this.attempt(step);
+    const transport: HeartbeatTransport = step === 'heartbeat' ? this.route.next() : 'http';
+    const outcome = await this.attempt(step, transport);
     if (this.closing) return;
     if (outcome.ok) {
+      if (step === 'register') this.route.registered();
+      else this.route.delivered(transport);
       this.failures = 0;
       this.setState('registered');
       this.schedule('heartbeat', heartbeatIntervalMs(this.ttlSeconds));
       return;
     }
     const { error } = outcome;
+    if (step === 'heartbeat') this.route.failed(transport);
     if (step === 'heartbeat' && error instanceof McpApiError && error.status === 404) {
       this.log.warn({}, 'the registry lost the lease; registering again');
       this.setState('registering');
@@ -194,19 +212,24 @@ export class RegisteredInstance extends EventEmitter<RegisteredInstanceEvents> {
     this.failures += 1;
     const delayMs = backoffDelay(this.failures, retryBackoff(this.ttlSeconds), this.deps.random);
     this.log.warn(
-      { err: describeError(error), attempt: this.failures, retryInMs: delayMs, step },
+      { err: describeError(error), attempt: this.failures, retryInMs: delayMs, step, transport },
       `${step} failed; retrying`,
     );
     this.setState('retrying');
     this.schedule(step, delayMs);
   }
 
-  private async attempt(step: Step): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  private async attempt(
+    step: Step,
+    transport: HeartbeatTransport,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
     // A call slower than the TTL is worthless (the lease lapsed meanwhile): give up on it.
     const call = callSignal(this.stopping.signal, this.ttlSeconds * 1000);
     try {
       if (step === 'register') await this.register(call.signal);
-      else await this.deps.api.heartbeat(this.service, this.instanceId, call.signal);
+      else if (transport === 'kafka' && this.deps.kafka) {
+        await this.deps.kafka.send(this.service, this.instanceId, call.signal);
+      } else await this.deps.api.heartbeat(this.service, this.instanceId, call.signal);
       return { ok: true };
     } catch (error) {
       return { ok: false, error };
