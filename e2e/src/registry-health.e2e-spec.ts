@@ -242,6 +242,22 @@ describe('active health checks', () => {
     expect(changes.map((m) => instanceIn(m)?.revision)).toEqual([2, 3]);
     expect(changes.every((m) => m.key?.toString() === `${t.tenant}/checked`)).toBe(true);
 
+    // A change is a trace of its own, which its event continues; the probes are not traced.
+    const traceId = header(changes[0], 'traceparent')?.split('-')[1] ?? 'none';
+    const recorded = (await collector.waitForTrace(traceId, (spans) => spans.length > 0)).find(
+      (span) => span.name === 'record health change',
+    );
+    expect(recorded?.attributes).toMatchObject({
+      'mcp.tenant': t.tenant,
+      'mcp.instance_id': 'c-1',
+      'mcp.instance.status': 'down',
+    });
+    expect(recorded?.parentSpanId).toBeUndefined();
+    const probeSpans = collector.spans.filter(
+      (span) => span.service === 'mcp-registry' && span.name === 'GET',
+    );
+    expect(probeSpans).toEqual([]);
+
     const stateKey = `${t.tenant}/checked/c-1`;
     const isState = (m: KafkaMessage) => m.key?.toString() === stateKey;
     const state = (
@@ -362,5 +378,10 @@ describe('active health checks', () => {
     expect(everyPath.size).toBe(count);
     // Nothing was taken down by the handover.
     for (let i = 0; i < count; i++) expect(await statusOf(t, `spread-${i}`, `s-${i}`)).toBe('up');
+    for (let i = 0; i < count; i++) {
+      expect((await call(t, 'DELETE', `/v1/services/spread-${i}/instances/s-${i}`)).status).toBe(
+        204,
+      );
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import {
   instanceKeyOf,
   type HealthCheckSpec,
@@ -155,7 +156,11 @@ export class HealthProber {
 
   private schedule(watch: Watch, delayMs: number): void {
     if (watch.stopped.signal.aborted) return;
-    watch.timer = setTimeout(() => void this.probe(watch), delayMs);
+    // Probes belong to no request: not to the lease record whose handling started the watch.
+    watch.timer = setTimeout(
+      context.bind(ROOT_CONTEXT, () => void this.probe(watch)),
+      delayMs,
+    );
   }
 
   private async probe(watch: Watch): Promise<void> {

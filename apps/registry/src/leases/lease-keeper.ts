@@ -5,6 +5,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
@@ -34,6 +35,8 @@ import { HttpProbe } from '../health/http-probe';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { LeaseTable, type Lease } from './lease-table';
+
+const tracer = trace.getTracer('mcp-registry');
 
 const LEASE_PARTITIONS = topicSpecOf(Topic.RegistryLeases)?.partitions ?? 6;
 const REAP_EVERY_MS = 250;
@@ -268,15 +271,34 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  /** Records a health change; the table holds the new revision at once, before the record comes back on the stream. */
-  private async recordHealth(
+  /**
+   * Records a health change, as a trace of its own that its event continues; the table holds
+   * the new revision at once, before the record comes back on the stream.
+   */
+  private recordHealth(
     address: InstanceAddress,
     revision: number,
     status: InstanceStatus,
   ): Promise<number | undefined> {
-    const row = await this.instances.recordHealth(address, revision, status);
-    if (row) this.table.revise(address, row.revision);
-    return row?.revision;
+    const attributes = {
+      'mcp.tenant': address.tenant,
+      'mcp.service': address.service,
+      'mcp.instance_id': address.instanceId,
+      'mcp.instance.status': status,
+    };
+    return tracer.startActiveSpan('record health change', { attributes }, async (span) => {
+      try {
+        const row = await this.instances.recordHealth(address, revision, status);
+        if (row) this.table.revise(address, row.revision);
+        span.setAttribute('mcp.recorded', row !== undefined);
+        return row?.revision;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 }
 
