@@ -14,5 +14,5 @@ launchService({
   httpPort: (config) => config.HTTP_PORT,
   topics: topicsOwnedBy('registry'),
   rpcServer: true,
-  rootModule: (_config, platform) => RegistryModule.forRoot(platform),
+  rootModule: (config, platform) => RegistryModule.forRoot(config, platform),
 });

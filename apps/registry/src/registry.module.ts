@@ -8,13 +8,18 @@ import {
   serviceStatusController,
   type ServicePlatformOptions,
 } from '@mcp/platform';
+import type { RegistryConfig } from './registry.config';
 
 @Module({})
 export class RegistryModule {
-  static forRoot(platform: ServicePlatformOptions): DynamicModule {
+  static forRoot(config: RegistryConfig, platform: ServicePlatformOptions): DynamicModule {
     return {
       module: RegistryModule,
-      imports: [ServicePlatformModule.forService(platform), InstancesModule, LeasesModule],
+      imports: [
+        ServicePlatformModule.forService(platform),
+        InstancesModule,
+        LeasesModule.forRoot(config),
+      ],
       controllers: [serviceStatusController(ServiceStatusRpc.registry)],
       providers: [ServiceStatus],
     };

@@ -10,6 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   InstanceDeregistered,
   InstanceExpired,
+  InstanceHealthChanged,
   InstanceRegistered,
   InstanceSnapshot,
   InstanceUpdated,
@@ -17,6 +18,7 @@ import {
   LeaseGranted,
   LeaseReleased,
   LeaseRenewed,
+  LeaseRevised,
   NotFoundError,
   Topic,
   createEvent,
@@ -25,6 +27,7 @@ import {
   type EventDefinition,
   type InstanceAddress,
   type InstanceList,
+  type InstanceStatus,
   type InstanceView,
   type RegisterInstanceBody,
   type RegisteredInstance,
@@ -39,7 +42,7 @@ const PK = 'tenant_id = $1 AND service = $2 AND instance_id = $3';
 
 /**
  * The registry's source of truth: every change of an instance commits with its event, its new
- * state on the compacted topic, and its lease grant or release, through the outbox.
+ * state on the compacted topic, and its lease grant, revision or release, through the outbox.
  */
 @Injectable()
 export class InstancesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -98,10 +101,13 @@ export class InstancesService implements OnApplicationBootstrap, BeforeApplicati
         await this.grantLease(manager, address.tenant, current);
         return { row: current, created: false };
       }
+      // A down instance stays down across a re-registration until its check passes again;
+      // without a check nothing would ever bring it back, so it is up.
       const [updated] = returnedRows(
         await manager.query(
           `UPDATE instances SET host = $4, port = $5, weight = $6, labels = $7, ttl_seconds = $8,
-                health_check = $9, revision = revision + 1, updated_at = $10
+                health_check = $9, revision = revision + 1, updated_at = $10,
+                status = CASE WHEN $9::jsonb IS NULL THEN 'up' ELSE status END
          WHERE ${PK} RETURNING *`,
           [
             ...key(address),
@@ -151,6 +157,53 @@ export class InstancesService implements OnApplicationBootstrap, BeforeApplicati
   /** Called by the lease owner: removes the instance only if its lease revision still holds. */
   async expire(address: InstanceAddress, revision: number): Promise<boolean> {
     return this.remove(address, revision, InstanceExpired);
+  }
+
+  /**
+   * Called by the instance's lease owner when its health check crossed a threshold: moves the
+   * status (and the revision) only if the instance is still at the revision the probes were
+   * counted against, so a concurrent re-registration or removal wins. Answers the new row, or
+   * undefined when the instance had moved on.
+   */
+  async recordHealth(
+    address: InstanceAddress,
+    revision: number,
+    status: InstanceStatus,
+  ): Promise<InstanceRow | undefined> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const [updated] = returnedRows(
+        await manager.query(
+          `UPDATE instances SET status = $4, revision = revision + 1, updated_at = $5
+           WHERE ${PK} AND revision = $6 AND status <> $4 RETURNING *`,
+          [...key(address), status, new Date(), revision],
+        ),
+      );
+      if (!updated) return undefined;
+      const instance = toInstanceView(updated);
+      await this.outbox.add(manager, InstanceHealthChanged, { tenant: address.tenant, instance });
+      await this.outbox.add(manager, InstanceSnapshot, { tenant: address.tenant, instance });
+      // The lease owner's expiry is conditional on the revision: tell it (and any replica that
+      // takes the partition over and replays the stream) that the lease now stands for this one.
+      await this.outbox.add(manager, LeaseRevised, {
+        ...address,
+        revision: updated.revision,
+        status: updated.status,
+      });
+      return updated;
+    });
+    if (row) this.publisher.wake();
+    return row;
+  }
+
+  /** The lease an instance holds now, as its owner would adopt it; undefined if it is gone. */
+  async currentLease(
+    address: InstanceAddress,
+  ): Promise<{ revision: number; ttlSeconds: number } | undefined> {
+    const rows: { revision: number; ttl_seconds: number }[] = await this.dataSource.query(
+      `SELECT revision, ttl_seconds FROM instances WHERE ${PK}`,
+      key(address),
+    );
+    return rows[0] && { revision: rows[0].revision, ttlSeconds: rows[0].ttl_seconds };
   }
 
   async listServices(tenant: string, limit: number, cursor?: string): Promise<ServiceList> {
@@ -241,6 +294,16 @@ export class InstancesService implements OnApplicationBootstrap, BeforeApplicati
       instanceId: row.instance_id,
       ttlSeconds: row.ttl_seconds,
       revision: row.revision,
+      ...(row.health_check
+        ? {
+            probe: {
+              host: row.host,
+              port: row.port,
+              healthCheck: row.health_check,
+              status: row.status,
+            },
+          }
+        : {}),
     });
   }
 }

@@ -59,6 +59,55 @@ describe('LeaseTable', () => {
     expect(table.takeExpired(105_000)).toHaveLength(1);
   });
 
+  it('takes a revised revision without touching the TTL clock', () => {
+    const table = new LeaseTable();
+    table.grant(a, 3, 10_000, 0, 0);
+    table.renew(a, 2_000);
+    table.revise(a, 4);
+    expect(table.get(a)).toMatchObject({ revision: 4, expiresAt: 12_000 });
+    // The lease lapses on time and carries the revision the expiry must match.
+    expect(table.takeExpired(11_999)).toEqual([]);
+    expect(table.takeExpired(12_000)).toEqual([expect.objectContaining({ revision: 4 })]);
+  });
+
+  it('ignores a revision older than the one held, and one for a lease it does not hold', () => {
+    const table = new LeaseTable();
+    table.grant(a, 5, 10_000, 0, 0);
+    table.revise(a, 4);
+    expect(table.get(a)?.revision).toBe(5);
+    table.revise(b, 2);
+    expect(table.get(b)).toBeUndefined();
+  });
+
+  it('replaying the stream after a takeover neither rolls a revised lease back nor restarts its clock', () => {
+    const table = new LeaseTable();
+    // Adopted from Postgres after two health changes moved the row to revision 3.
+    table.adopt([{ ...a, revision: 3, ttlMs: 5_000, partition: 2 }], 100_000);
+    // The lease stream since the last committed offset: the grant and the first two revisions.
+    table.grant(a, 1, 5_000, 90_000, 2);
+    table.revise(a, 2);
+    table.revise(a, 3);
+    expect(table.get(a)).toMatchObject({ revision: 3, expiresAt: 105_000 });
+  });
+
+  it('lets a new registration after a revision restart the clock', () => {
+    const table = new LeaseTable();
+    table.grant(a, 1, 10_000, 0, 0);
+    table.revise(a, 2);
+    table.grant(a, 3, 10_000, 7_000, 0);
+    expect(table.get(a)).toMatchObject({ revision: 3, expiresAt: 17_000 });
+  });
+
+  it('releases a revised lease by the revision its removal carried', () => {
+    const table = new LeaseTable();
+    table.grant(a, 1, 10_000, 0, 0);
+    table.revise(a, 2);
+    table.release(a, 1);
+    expect(table.get(a)).toBeDefined();
+    table.release(a, 2);
+    expect(table.get(a)).toBeUndefined();
+  });
+
   it('drops the leases of partitions it no longer owns', () => {
     const table = new LeaseTable();
     table.grant(a, 1, 10_000, 0, 1);

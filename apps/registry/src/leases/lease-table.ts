@@ -58,6 +58,16 @@ export class LeaseTable {
     return true;
   }
 
+  /**
+   * The instance's revision moved without a new registration (a health check changed its status):
+   * the lease now stands for that revision, so the conditional expiry still matches the row,
+   * while its clock runs on untouched. Older revisions and leases not held are ignored.
+   */
+  revise(address: LeaseAddress, revision: number): void {
+    const lease = this.leases.get(keyOf(address));
+    if (lease && lease.revision < revision) lease.revision = revision;
+  }
+
   release(address: LeaseAddress, revision: number): void {
     const key = keyOf(address);
     const current = this.leases.get(key);

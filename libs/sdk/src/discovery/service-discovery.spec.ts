@@ -94,6 +94,26 @@ describe('ServiceDiscovery', () => {
     await discovery.close();
   });
 
+  it('drops an instance a health check took down and takes it back when it is up again', async () => {
+    const h = new Harness();
+    const discovery = new ServiceDiscovery('orders', {}, { api: h, feed: h, logger: silentLogger });
+    const started = discovery.start();
+    await h.answerListing([instance('a', 1), instance('b', 1)]);
+    await started;
+    const seen: string[][] = [];
+    discovery.on('change', (list) => seen.push(list.map((i) => i.instanceId)));
+
+    h.emit('health-changed', instance('a', 2, { status: 'down' }));
+    expect(ids(discovery)).toEqual(['b']);
+    // A late copy of the older, up state does not bring it back early.
+    h.emit('registered', instance('a', 1));
+    expect(ids(discovery)).toEqual(['b']);
+    h.emit('health-changed', instance('a', 3, { status: 'up' }));
+    expect(ids(discovery)).toEqual(['a', 'b']);
+    expect(seen).toEqual([['b'], ['a', 'b']]);
+    await discovery.close();
+  });
+
   it('rebuilds from a new listing after the stream could not resume, dropping what vanished meanwhile', async () => {
     const h = new Harness();
     const discovery = new ServiceDiscovery('orders', {}, { api: h, feed: h, logger: silentLogger });

@@ -1,5 +1,6 @@
 /** The gateway's tenant HTTP API, as the SDK calls it: the only door a tenant's service uses. */
-import type { InstanceList, InstanceView } from '@mcp/protocol';
+import type { z } from 'zod';
+import type { HealthCheckSpec, InstanceList, InstanceView } from '@mcp/protocol';
 
 export type FetchFunction = typeof fetch;
 
@@ -31,6 +32,8 @@ export interface InstanceRegistration {
   weight?: number;
   labels?: Record<string, string>;
   ttlSeconds?: number;
+  /** An active HTTP check the registry runs against the instance; it is `down` while failing. */
+  healthCheck?: z.input<typeof HealthCheckSpec>;
 }
 
 export interface RegistrationAnswer {
