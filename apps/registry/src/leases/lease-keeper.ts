@@ -212,6 +212,12 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
         },
         'lease partitions assigned',
       );
+    } else if (lost.size > 0) {
+      // Said too, so an operator can see which replica gave up which leases, and when.
+      this.logger.info(
+        { partitions: [...next], gained: [], lost: [...lost], adopted: 0, probed: 0 },
+        'lease partitions assigned',
+      );
     }
     this.owned = next;
     ownedLeases.set(this.table.size);
