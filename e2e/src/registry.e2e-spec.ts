@@ -280,6 +280,40 @@ describe('leases', () => {
   });
 });
 
+describe('heartbeat refusals', () => {
+  it('refuses a heartbeat without a usable key, scope or address with the same problems as every route', async () => {
+    const t = await newTenant();
+    await call(t, 'PUT', '/v1/services/refused/instances/r-1', { host: 'h', port: 1 });
+    const beat = (authorization: string | undefined, path = 'refused/instances/r-1') =>
+      fetch(`${stack.adminUrl}/v1/services/${path}/heartbeat`, {
+        method: 'PUT',
+        headers: authorization ? { authorization } : {},
+      });
+
+    const missing = await beat(undefined);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    await problem(missing, 401, 'unauthorized');
+    await problem(await beat('Bearer mcp_nope_nope'), 401, 'unauthorized');
+    await problem(await beat(`Bearer ${stack.adminKey}`), 401, 'unauthorized');
+
+    const readOnly = await fetch(`${stack.adminUrl}/v1/tenants/${t.tenant}/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'reader', scopes: ['registry:read'] }),
+    });
+    const { key: readKey } = (await readOnly.json()) as { key: string };
+    await problem(await beat(`Bearer ${readKey}`), 403, 'forbidden');
+
+    await problem(
+      await beat(`Bearer ${t.key}`, 'Not_A_Service/instances/r-1'),
+      400,
+      'invalid_input',
+    );
+    await problem(await beat(`Bearer ${t.key}`, 'refused/instances/r-2'), 404, 'not_found');
+    expect((await beat(`Bearer ${t.key}`)).status).toBe(204);
+  });
+});
+
 describe('tenant walls', () => {
   it("answers another tenant's services as if they did not exist", async () => {
     const a = await newTenant();

@@ -6,6 +6,7 @@ import { DEVELOPMENT_ADMIN_KEY, loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { ApiKeyRecord } from './keys/api-key.entity';
 import { CreateApiKeys1763790000000 } from './keys/create-api-keys.migration';
+import { HeartbeatRoute } from './registry/heartbeat.route';
 import { CreateTenants1763780000000 } from './tenants/create-tenants.migration';
 import { TenantRecord } from './tenants/tenant.entity';
 
@@ -32,6 +33,8 @@ launchService({
   topics: [...topicsOwnedBy('gateway'), ...requestTopics, ...registryTopics],
   rpcServer: false,
   rootModule: (config, platform) => GatewayModule.forRoot(config, platform),
+  // Heartbeats are most of the gateway's traffic; they skip Express and Nest.
+  fastRoutes: (app) => [app.get(HeartbeatRoute)],
   onConfig: (config, logger) => {
     if (config.MCP_ADMIN_KEY === DEVELOPMENT_ADMIN_KEY) {
       logger.warn(

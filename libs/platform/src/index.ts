@@ -1,5 +1,7 @@
 export { ConfigError, commonServiceEnv, env, loadConfig } from './config/load-config';
 export { ProblemDetailsFilter, sendProblem, toDomainError } from './http/problem-details.filter';
+export { installFastRoutes } from './http/fast-routes';
+export type { FastRoute } from './http/fast-routes';
 export { parseInput } from './http/parse-input';
 export { traceIdHeader } from './http/trace-id.middleware';
 export { KafkaHealthIndicator } from './health/kafka.health';

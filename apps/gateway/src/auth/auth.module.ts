@@ -7,6 +7,7 @@ import { ApiKeyCache, type StoredApiKey } from './api-key.cache';
 import { ApiKeyEventsFeed } from './api-key-events.feed';
 import { CredentialGuard } from './credential.guard';
 import { OperatorGuard } from './operator.guard';
+import { TenantAuthenticator } from './tenant-authenticator';
 
 /**
  * Credentials checks, available to every feature of the gateway: the operator guard, and the
@@ -28,9 +29,10 @@ export class AuthModule {
             new ApiKeyCache({ load: (keyId) => readStoredKey(dataSource, keyId) }),
         },
         ApiKeyEventsFeed,
+        TenantAuthenticator,
         { provide: APP_GUARD, useClass: CredentialGuard },
       ],
-      exports: [GATEWAY_CONFIG, OperatorGuard, ApiKeyCache],
+      exports: [GATEWAY_CONFIG, OperatorGuard, ApiKeyCache, TenantAuthenticator],
     };
   }
 }

@@ -8,3 +8,4 @@ export { grantsScopes, missingScopes } from './scopes';
 export { noSuchTenant } from './credential.guard';
 export { ApiKeyCache } from './api-key.cache';
 export { parseApiKey, secretMatches } from './api-key-token';
+export { TenantAuthenticator, requireScopes } from './tenant-authenticator';

@@ -5,7 +5,7 @@ import { createLogger, type TelemetryHandle } from '@mcp/telemetry';
 import { ConfigError } from '../config/load-config';
 import type { ServicePlatformOptions } from '../service-platform.module';
 import type { ServiceIdentity, ServiceLogger } from '../tokens';
-import { runService } from './run-service';
+import { runService, type RunServiceOptions } from './run-service';
 
 /** What every service's configuration holds (see `commonServiceEnv`). */
 export interface CommonServiceConfig {
@@ -28,6 +28,8 @@ export interface ServiceLaunch<C extends CommonServiceConfig> {
   topics: readonly TopicSpec[];
   rpcServer: boolean;
   rootModule: (config: C, platform: ServicePlatformOptions) => DynamicModule;
+  /** Hot routes served ahead of Express (see installFastRoutes), built from the app's providers. */
+  fastRoutes?: RunServiceOptions['fastRoutes'];
   /** Anything the service wants to say once its configuration is known. */
   onConfig?: (config: C, logger: ServiceLogger) => void;
 }
@@ -71,6 +73,7 @@ async function start<C extends CommonServiceConfig>(launch: ServiceLaunch<C>): P
     httpPort: launch.httpPort(config),
     topics: launch.topics,
     rpcServer: launch.rpcServer,
+    fastRoutes: launch.fastRoutes,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   });
 }

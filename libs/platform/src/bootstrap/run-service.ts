@@ -9,6 +9,8 @@ import { createKafka, ensureTopics, kafkaLogCreator } from '@mcp/messaging';
 import { runMigrations } from '@mcp/persistence';
 import { RetryPolicy } from '@mcp/resilience';
 import { NestLoggerAdapter } from '@mcp/telemetry';
+import type { Server } from 'node:http';
+import { installFastRoutes, type FastRoute } from '../http/fast-routes';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { requestMetrics } from '../http/request-metrics.middleware';
 import { traceIdHeader } from '../http/trace-id.middleware';
@@ -28,6 +30,8 @@ export interface RunServiceOptions {
   /** Largest JSON body accepted, e.g. '1mb'. */
   bodyLimit?: string;
   argv?: string[];
+  /** Hot, body-less routes served ahead of Express (see installFastRoutes). */
+  fastRoutes?: (app: INestApplication) => FastRoute[];
   /** Called after the HTTP port listens (e.g. to open a second listener). */
   afterListen?: (app: INestApplication) => Promise<void>;
 }
@@ -94,6 +98,10 @@ export async function runService(
     }
   }
 
+  if (options.fastRoutes) {
+    await app.init();
+    installFastRoutes(app.getHttpServer() as Server, options.fastRoutes(app));
+  }
   await app.listen(options.httpPort, '0.0.0.0');
   await options.afterListen?.(app);
   stopGracefullyOnSignal(app, platform, options.shutdownTimeoutMs ?? 10_000);

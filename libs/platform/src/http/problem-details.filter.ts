@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import {
   DomainError,
@@ -34,7 +35,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(response: Response, error: DomainError, instance?: string): void {
+/** Writes `error` as problem+json on any Node response (Express's included). */
+export function sendProblem(response: ServerResponse, error: DomainError, instance?: string): void {
   if (response.headersSent) return;
   if (error instanceof RateLimitedError) {
     response.setHeader('Retry-After', String(error.retryAfterSeconds));
@@ -42,10 +44,11 @@ export function sendProblem(response: Response, error: DomainError, instance?: s
   if (error instanceof UnauthorizedError) {
     response.setHeader('WWW-Authenticate', 'Bearer');
   }
-  response
-    .status(error.status)
-    .type('application/problem+json')
-    .send(JSON.stringify(toProblemDetails(error, instance)));
+  const body = JSON.stringify(toProblemDetails(error, instance));
+  response.statusCode = error.status;
+  response.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
 }
 
 /** Maps anything thrown while serving a request to a named domain error. */

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { createHistogram } from '@mcp/telemetry';
 
@@ -14,13 +15,20 @@ const requestDuration = createHistogram({
  * route matched share the label `unmatched`.
  */
 export function requestMetrics(req: Request, res: Response, next: NextFunction): void {
+  timeRequest(req, res, () => routeOf(req));
+  next();
+}
+
+/** Observes the request when its answer is sent; `route` is asked then, once routing is done. */
+export function timeRequest(req: IncomingMessage, res: ServerResponse, route: () => string): void {
   const started = process.hrtime.bigint();
   res.once('finish', () => {
-    const route = routeOf(req);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    requestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+    requestDuration.observe(
+      { method: req.method ?? 'GET', route: route(), status: String(res.statusCode) },
+      seconds,
+    );
   });
-  next();
 }
 
 export function routeOf(req: Pick<Request, 'route' | 'baseUrl'>): string {
