@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ProblemDetailsFilter, SERVICE_LOGGER } from '@mcp/platform';
 import { createLogger } from '@mcp/telemetry';
 import { GATEWAY_CONFIG, loadGatewayConfig } from '../gateway.config';
+import { TenantAuthenticator } from './tenant-authenticator';
 import { ApiKeyCache, type StoredApiKey } from './api-key.cache';
 import { issueApiKey, type IssuedApiKey } from './api-key-token';
 import type { CallerIdentity } from './caller-identity';
@@ -87,6 +88,7 @@ describe('CredentialGuard', () => {
             return cache;
           },
         },
+        TenantAuthenticator,
         { provide: APP_GUARD, useClass: CredentialGuard },
       ],
     })
