@@ -47,6 +47,33 @@ describe('kafkaLogCreator', () => {
   });
 });
 
+describe('kafkaLogCreator and retried responses', () => {
+  it('keeps the error responses kafkajs retries out of the error level, and real errors in it', () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'registry', destination, level: 'debug' });
+    const log = kafkaLogCreator(logger)(logLevel.DEBUG);
+    const entry = (namespace: string, message: string) =>
+      log({
+        namespace,
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: { timestamp: '2025-01-01T00:00:00.000Z', message, error: 'coordinator not available' },
+      });
+
+    entry('Connection', 'Response GroupCoordinator(key: 10, version: 2)');
+    entry('Connection', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    entry('Consumer', 'Response Fetch(key: 1)');
+
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'error', 'error']);
+  });
+});
+
 describe('partitionOfKey', () => {
   it('maps a key to the same partition every time and spreads keys over all partitions', () => {
     expect(partitionOfKey('acme/orders', 6)).toBe(partitionOfKey('acme/orders', 6));

@@ -33,6 +33,17 @@ function levelName(level: logLevel): KafkaLogLevel {
   }
 }
 
+/**
+ * kafkajs logs every error response of a request at ERROR in its Connection namespace (a group
+ * coordinator still loading, a partition without a leader yet) and then retries the request;
+ * what finally fails is reported again by the producer, consumer or admin that made it. On a
+ * fresh broker that is a page of "errors" on every normal start, so those lines are debug.
+ */
+function levelOf(namespace: string, level: logLevel, message: string): KafkaLogLevel {
+  if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
+  return levelName(level);
+}
+
 /** A kafkajs logCreator writing each kafkajs log entry as one structured line. */
 export function kafkaLogCreator(logger: Logger): logCreator {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
@@ -40,7 +51,7 @@ export function kafkaLogCreator(logger: Logger): logCreator {
     ({ namespace, level, log }) => {
       // kafkajs repeats its own timestamp and our clientId on every entry.
       const { message, timestamp: _timestamp, clientId: _clientId, ...fields } = log;
-      kafkaLogger[levelName(level)]({ namespace, ...fields }, message);
+      kafkaLogger[levelOf(namespace, level, message)]({ namespace, ...fields }, message);
     };
 }
 
