@@ -1,20 +1,17 @@
 // Consumes CloudEvents from Kafka: decode, validate, handle with retries, dead-letter the rest.
 import {
   decodeCloudEvent,
-  deadLetterTopicOf,
   eventDefinitionOf,
   parseEventData,
-  topicSpecOf,
   type CloudEvent,
   type EventDefinition,
 } from '@mcp/protocol';
 import { RetryPolicy } from '@mcp/resilience';
 import { createCounter, type Logger } from '@mcp/telemetry';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { DeadLetterSource, DeadLetterStage } from '../headers';
-import { createProducer } from '../kafka-client';
-import { ensureTopics } from '../topics';
 import { publishDeadLetter } from './dead-letter';
+import { GroupMember } from './group-member';
 
 export interface ConsumedEvent<T> {
   event: CloudEvent<T>;
@@ -79,99 +76,38 @@ function describeError(error: unknown): string {
  * a record that cannot be decoded or validated, or whose handling still fails after the retry
  * policy, is published to `<topic>.dlq` with the reason and its offset is committed.
  */
-export class EventConsumer {
+export class EventConsumer extends GroupMember {
   private readonly retry: RetryPolicy;
   private readonly definitions: (type: string) => EventDefinition | undefined;
-  private readonly log: Logger;
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-  private stopping = new AbortController();
   private assignmentApplied: Promise<void> = Promise.resolve();
-  /** Set by stop(): a crash after it is not restarted. */
-  private closed = false;
 
   constructor(private readonly opts: EventConsumerOptions) {
-    this.retry = opts.retry ?? new RetryPolicy();
-    this.definitions = opts.definitions ?? eventDefinitionOf;
-    this.log = opts.logger.child({ component: 'event-consumer', groupId: opts.groupId });
-  }
-
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    this.closed = false;
-    this.stopping = new AbortController();
-    // Dead letters must have somewhere to go before the first bad record arrives.
-    await ensureTopics(
-      this.opts.kafka,
-      this.opts.topics.map((topic) => {
-        const name = deadLetterTopicOf(topic);
-        return topicSpecOf(name) ?? { name, partitions: 1 };
-      }),
+    const retry = opts.retry ?? new RetryPolicy();
+    super(
+      { ...opts, restartPolicy: retry },
+      opts.logger.child({ component: 'event-consumer', groupId: opts.groupId }),
     );
-    const producer = createProducer(this.opts.kafka);
-    const consumer = this.opts.kafka.consumer({
-      groupId: this.opts.groupId,
-      ...(this.opts.sessionTimeoutMs ? { sessionTimeout: this.opts.sessionTimeoutMs } : {}),
-    });
+    this.retry = retry;
+    this.definitions = opts.definitions ?? eventDefinitionOf;
+  }
+
+  protected override prepare(consumer: Consumer): void {
     const onAssignment = this.opts.onAssignment;
-    if (onAssignment) {
-      let applied = Promise.resolve();
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        const assignment = { ...payload.memberAssignment } as PartitionAssignment;
-        applied = applied
-          .then(() => onAssignment(assignment))
-          .catch((error: unknown) =>
-            this.log.error({ err: error }, 'applying a partition assignment failed'),
-          );
-        this.assignmentApplied = applied;
-      });
-    }
-    this.producer = producer;
-    this.consumer = consumer;
-    // kafkajs restarts a consumer after retriable failures by itself; after any other it stops
-    // for good, which would silently end this consumer's work. Start it again instead.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.consumer !== consumer) return;
-      this.log.error({ err: payload.error }, 'consumer stopped after a failure; starting it again');
-      void this.restartAfterCrash();
+    if (!onAssignment) return;
+    let applied = Promise.resolve();
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assignment = { ...payload.memberAssignment } as PartitionAssignment;
+      applied = applied
+        .then(() => onAssignment(assignment))
+        .catch((error: unknown) =>
+          this.log.error({ err: error }, 'applying a partition assignment failed'),
+        );
+      this.assignmentApplied = applied;
     });
-    await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: this.opts.topics,
-      fromBeginning: this.opts.fromBeginning ?? false,
-    });
-    await consumer.run({ eachMessage: (payload) => this.process(payload) });
   }
 
-  private async restartAfterCrash(): Promise<void> {
-    await this.teardown().catch(() => undefined);
-    for (let attempt = 1; !this.closed; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, this.retry.delayFor(attempt)));
-      if (this.closed) return;
-      try {
-        await this.start();
-        return;
-      } catch (error) {
-        this.log.warn({ err: error, attempt }, 'restarting the consumer failed; trying again');
-        await this.teardown().catch(() => undefined);
-      }
-    }
-  }
-
-  /** Leaves the group; a record being handled is not committed and goes to the next owner. */
-  async stop(): Promise<void> {
-    this.closed = true;
-    await this.teardown();
-  }
-
-  private async teardown(): Promise<void> {
-    this.stopping.abort(new Error('event consumer stopping'));
-    const { consumer, producer } = this;
-    this.consumer = undefined;
-    this.producer = undefined;
-    await consumer?.disconnect();
-    await producer?.disconnect();
+  protected run(consumer: Consumer): Promise<void> {
+    return consumer.run({ eachMessage: (payload) => this.process(payload) });
   }
 
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload) {
@@ -222,7 +158,7 @@ export class EventConsumer {
     };
     try {
       await this.retry.execute(() => this.opts.handle(consumed), {
-        signal: this.stopping.signal,
+        signal: this.stopSignal,
         onRetry: (error, attempt, delayMs) => {
           this.log.warn(
             { err: error, topic, partition, offset: message.offset, attempt, retryInMs: delayMs },
@@ -234,7 +170,7 @@ export class EventConsumer {
       });
     } catch (error: unknown) {
       // Stopping: leave the offset uncommitted so the next owner handles the record.
-      if (this.stopping.signal.aborted) throw error;
+      if (this.stopSignal.aborted) throw error;
       await this.deadLetter(source, describeError(error), 'handle');
     }
   }
@@ -244,8 +180,7 @@ export class EventConsumer {
     reason: string,
     stage: DeadLetterStage,
   ): Promise<void> {
-    const producer = this.producer;
-    if (!producer) throw new Error('event consumer is stopped');
+    const producer = this.deadLetterProducer;
     this.log.warn(
       { topic: source.topic, partition: source.partition, offset: source.offset, stage, reason },
       'record sent to the dead-letter topic',

@@ -1,13 +1,11 @@
 // Consumes raw records a partition's batch at a time: for topics whose records are not our
 // CloudEvents (what tenants write onto ingress topics), where the handler vets every record
 // itself and handling a batch together lets its writes share produce requests.
-import { deadLetterTopicOf, topicSpecOf } from '@mcp/protocol';
-import { RetryPolicy } from '@mcp/resilience';
+import type { RetryPolicy } from '@mcp/resilience';
 import { createCounter, type Logger } from '@mcp/telemetry';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafkajs';
-import { createProducer } from '../kafka-client';
-import { ensureTopics } from '../topics';
 import { publishDeadLetters, type DeadLetter } from './dead-letter';
+import { GroupMember } from './group-member';
 
 export interface ConsumedRecord {
   topic: string;
@@ -60,87 +58,21 @@ const deadLettered = createCounter({
  * once its handler resolved. Like EventConsumer it starts itself again after a crash kafkajs
  * would not restart, and makes sure the dead-letter topics exist before the first batch.
  */
-export class RecordBatchConsumer {
-  private readonly log: Logger;
-  private readonly restartPolicy: RetryPolicy;
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-  private stopping = new AbortController();
-  /** Set by stop(): a crash after it is not restarted. */
-  private closed = false;
-
+export class RecordBatchConsumer extends GroupMember {
   constructor(private readonly opts: RecordBatchConsumerOptions) {
-    this.log = opts.logger.child({ component: 'record-batch-consumer', groupId: opts.groupId });
-    this.restartPolicy = opts.restartPolicy ?? new RetryPolicy();
+    super(opts, opts.logger.child({ component: 'record-batch-consumer', groupId: opts.groupId }));
   }
 
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    this.closed = false;
-    this.stopping = new AbortController();
-    await ensureTopics(
-      this.opts.kafka,
-      this.opts.topics.map((topic) => {
-        const name = deadLetterTopicOf(topic);
-        return topicSpecOf(name) ?? { name, partitions: 1 };
-      }),
-    );
-    const producer = createProducer(this.opts.kafka);
-    const consumer = this.opts.kafka.consumer({
-      groupId: this.opts.groupId,
-      ...(this.opts.sessionTimeoutMs ? { sessionTimeout: this.opts.sessionTimeoutMs } : {}),
-    });
-    this.producer = producer;
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.consumer !== consumer) return;
-      this.log.error({ err: payload.error }, 'consumer stopped after a failure; starting it again');
-      void this.restartAfterCrash();
-    });
-    await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: this.opts.topics,
-      fromBeginning: this.opts.fromBeginning ?? false,
-    });
-    await consumer.run({
+  protected run(consumer: Consumer): Promise<void> {
+    const producer = this.deadLetterProducer;
+    return consumer.run({
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.process(payload, producer),
     });
   }
 
-  /** Leaves the group; a batch being handled is not committed and goes to the next owner. */
-  async stop(): Promise<void> {
-    this.closed = true;
-    await this.teardown();
-  }
-
-  private async restartAfterCrash(): Promise<void> {
-    await this.teardown().catch(() => undefined);
-    for (let attempt = 1; !this.closed; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, this.restartPolicy.delayFor(attempt)));
-      if (this.closed) return;
-      try {
-        await this.start();
-        return;
-      } catch (error) {
-        this.log.warn({ err: error, attempt }, 'restarting the consumer failed; trying again');
-        await this.teardown().catch(() => undefined);
-      }
-    }
-  }
-
-  private async teardown(): Promise<void> {
-    this.stopping.abort(new Error('record batch consumer stopping'));
-    const { consumer, producer } = this;
-    this.consumer = undefined;
-    this.producer = undefined;
-    await consumer?.disconnect();
-    await producer?.disconnect();
-  }
-
   private async process({ batch, heartbeat }: EachBatchPayload, producer: Producer) {
-    const signal = this.stopping.signal;
+    const signal = this.stopSignal;
     // kafkajs resolves the whole batch when this returns: a stopping member must throw instead.
     if (signal.aborted) throw signal.reason;
     const records: ConsumedRecord[] = batch.messages.map((message) => ({
