@@ -42,3 +42,4 @@ export { PrivateFeed, privateGroupId, deletePrivateGroup } from './consumption/p
 export type { PrivateFeedOptions } from './consumption/private-group';
 export { BatchingProducer } from './production/batching-producer';
 export type { BatchingProducerOptions } from './production/batching-producer';
+export { ReplayProgress, endOffsets } from './consumption/replay-progress';
