@@ -12,6 +12,7 @@ import { NestLoggerAdapter } from '@mcp/telemetry';
 import type { Server } from 'node:http';
 import { installFastRoutes, type FastRoute } from '../http/fast-routes';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { ExpiredRequestInterceptor } from '../rpc/request-deadline';
 import { requestMetrics } from '../http/request-metrics.middleware';
 import { traceIdHeader } from '../http/trace-id.middleware';
 import { serviceDatabaseOptions, type ServicePlatformOptions } from '../service-platform.module';
@@ -63,6 +64,7 @@ export async function runService(
   app.use(traceIdHeader);
   app.use(requestMetrics);
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new ExpiredRequestInterceptor());
   app.disable('x-powered-by');
 
   if (options.rpcServer) {

@@ -4,6 +4,7 @@ import type { Consumer } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { z } from 'zod';
 import { kafkaLogCreator } from '@mcp/messaging';
+import { DEADLINE_HEADER } from './request-deadline';
 import type { Logger } from '@mcp/telemetry';
 import {
   RpcErrorReply,
@@ -78,7 +79,12 @@ export class RpcClient implements OnModuleInit, OnModuleDestroy {
     let answer: unknown;
     try {
       answer = await firstValueFrom(
-        this.client.send(definition.pattern, body).pipe(timeout(this.options.timeoutMs)),
+        this.client
+          .send(definition.pattern, {
+            value: body,
+            headers: { [DEADLINE_HEADER]: String(Date.now() + this.options.timeoutMs) },
+          })
+          .pipe(timeout(this.options.timeoutMs)),
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {

@@ -8,6 +8,7 @@ import { NotFoundError, TimeoutError, defineRpc, replyTopicOf } from '@mcp/proto
 import { createKafka, ensureTopics, kafkaLogCreator } from '@mcp/messaging';
 import { createLogger } from '@mcp/telemetry';
 import { answerRpc } from './answer-rpc';
+import { DEADLINE_HEADER, ExpiredRequestInterceptor } from './request-deadline';
 import { RpcClient } from './rpc-client';
 
 const logger = createLogger({ service: 'registry', level: 'warn' });
@@ -27,10 +28,13 @@ const Silent = defineRpc({
   reply: z.object({}),
 });
 
+let served = 0;
+
 @Controller()
 class LookupController {
   @MessagePattern(Lookup.pattern)
   answer(@Payload() payload: unknown) {
+    served += 1;
     return answerRpc(
       Lookup,
       payload,
@@ -67,6 +71,7 @@ beforeAll(async () => {
       consumer: { groupId: `rpc-int-${suffix}` },
     },
   });
+  server.useGlobalInterceptors(new ExpiredRequestInterceptor());
   await server.listen();
   client = new RpcClient({
     clientId: `rpc-int-client-${suffix}`,
@@ -104,4 +109,56 @@ describe('Kafka request/reply', () => {
     await expect(client.request(Silent, {})).rejects.toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
   });
+
+  it('answers a request whose caller stopped waiting with a timeout, without serving it', async () => {
+    const kafka = createKafka({ brokers, clientId: `rpc-int-raw-${suffix}`, logger });
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: `rpc-int-raw-${suffix}` });
+    const correlationId = randomUUID();
+    const replies: string[] = [];
+    await producer.connect();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: replyTopicOf(Lookup.pattern), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.headers?.kafka_correlationId?.toString() === correlationId) {
+            replies.push(String(message.value));
+          }
+        },
+      });
+      const servedBefore = served;
+      await producer.send({
+        topic: Lookup.pattern,
+        messages: [
+          {
+            value: JSON.stringify({ name: 'late' }),
+            headers: {
+              kafka_correlationId: correlationId,
+              kafka_replyTopic: replyTopicOf(Lookup.pattern),
+              kafka_replyPartition: '0',
+              [DEADLINE_HEADER]: String(Date.now() - 10_000),
+            },
+          },
+        ],
+      });
+      const deadline = Date.now() + 20_000;
+      while (replies.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(replies).toHaveLength(1);
+      expect(JSON.parse(replies[0])).toEqual({
+        error: { code: 'timeout', detail: expect.any(String) },
+      });
+      expect(served).toBe(servedBefore);
+      // A request in time is still served.
+      await expect(client.request(Lookup, { name: 'orders' })).resolves.toMatchObject({
+        port: 8080,
+      });
+      expect(served).toBe(servedBefore + 1);
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  }, 60000);
 });
