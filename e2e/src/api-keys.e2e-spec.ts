@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { freePort } from './support/free-port';
+import { header, readTopic } from './support/kafka-reading';
 import { SpanCollector } from './support/span-collector';
 import { startGatewayReplica, startStack, type GatewayReplica, type Stack } from './support/stack';
+import {
+  createKey,
+  createTenant,
+  expectProblem,
+  gatewayRequest,
+  type CreatedKey,
+} from './support/tenant-api';
 
 /** Tenant API keys through two gateway replicas sharing Kafka and Postgres. */
 
@@ -22,60 +29,12 @@ afterAll(async () => {
   await collector.stop();
 });
 
-interface CreatedKey {
-  id: string;
-  key: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-}
-
-function call(
-  baseUrl: string,
-  method: string,
-  path: string,
-  key: string | null,
-  body?: unknown,
-): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (key !== null) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
 const replica1 = (method: string, path: string, key: string | null, body?: unknown) =>
-  call(stack.adminUrl, method, path, key, body);
+  gatewayRequest(stack.adminUrl, method, path, key, body);
 const onReplica2 = (method: string, path: string, key: string | null, body?: unknown) =>
-  call(replica2.adminUrl, method, path, key, body);
+  gatewayRequest(replica2.adminUrl, method, path, key, body);
 
-async function expectProblem(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const problem = (await res.json()) as Record<string, unknown>;
-  expect(problem).toMatchObject({ status, code });
-  return problem;
-}
-
-async function newTenant(): Promise<string> {
-  const id = `keys-${randomUUID().slice(0, 8)}`;
-  const res = await replica1('POST', '/v1/tenants', stack.adminKey, { id, name: id });
-  expect(res.status).toBe(201);
-  return id;
-}
-
-async function createKey(
-  tenant: string,
-  scopes: string[],
-  by: string = stack.adminKey,
-): Promise<CreatedKey> {
-  const res = await replica1('POST', `/v1/tenants/${tenant}/keys`, by, { name: 'e2e', scopes });
-  expect(res.status).toBe(201);
-  return (await res.json()) as CreatedKey;
-}
+const newTenant = () => createTenant(stack, 'keys');
 
 describe('creating and listing keys', () => {
   it('shows the secret once, in the answer to the create, and never in a list', async () => {
@@ -96,7 +55,7 @@ describe('creating and listing keys', () => {
     expect(created.key.startsWith(`mcp_${created.id}_`)).toBe(true);
     const secret = created.key.slice(`mcp_${created.id}_`.length);
 
-    const admin = await createKey(tenant, ['admin']);
+    const admin = await createKey(stack, tenant, ['admin']);
     for (const [list, by] of [
       [replica1, stack.adminKey],
       [onReplica2, admin.key],
@@ -126,7 +85,7 @@ describe('creating and listing keys', () => {
   it('pages through a tenant’s keys with limit and cursor', async () => {
     const tenant = await newTenant();
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await createKey(tenant, ['config:read'])).id);
+    for (let i = 0; i < 3; i++) ids.push((await createKey(stack, tenant, ['config:read'])).id);
     const first = await replica1('GET', `/v1/tenants/${tenant}/keys?limit=2`, stack.adminKey);
     const page1 = (await first.json()) as { items: { id: string }[]; nextCursor: string };
     expect(page1.items).toHaveLength(2);
@@ -150,7 +109,7 @@ describe('creating and listing keys', () => {
 
   it('lets a tenant’s admin key manage that tenant’s keys on either replica', async () => {
     const tenant = await newTenant();
-    const admin = await createKey(tenant, ['admin']);
+    const admin = await createKey(stack, tenant, ['admin']);
     const res = await onReplica2('POST', `/v1/tenants/${tenant}/keys`, admin.key, {
       name: 'made by the tenant',
       scopes: ['tasks:read'],
@@ -167,7 +126,7 @@ describe('creating and listing keys', () => {
 describe('revocation', () => {
   it('is refused by the other replica within 1 s of the DELETE returning', async () => {
     const tenant = await newTenant();
-    const doomed = await createKey(tenant, ['admin']);
+    const doomed = await createKey(stack, tenant, ['admin']);
     const path = `/v1/tenants/${tenant}/keys`;
     // Both replicas have admitted the key, so each holds it in its cache.
     expect((await replica1('GET', path, doomed.key)).status).toBe(200);
@@ -208,11 +167,11 @@ describe('revocation', () => {
 
   it('announces created and revoked keys on Kafka, keyed by tenant, without secret or hash', async () => {
     const tenant = await newTenant();
-    const key = await createKey(tenant, ['worker']);
+    const key = await createKey(stack, tenant, ['worker']);
     expect(
       (await replica1('DELETE', `/v1/tenants/${tenant}/keys/${key.id}`, stack.adminKey)).status,
     ).toBe(204);
-    const messages = await readFromKafka(
+    const messages = await readTopic(
       'mcp.gateway.events',
       (seen) =>
         seen.filter(
@@ -246,8 +205,8 @@ describe('walls between tenants', () => {
   it('answers 404 when tenant A’s admin key lists, creates or revokes tenant B’s keys', async () => {
     const tenantA = await newTenant();
     const tenantB = await newTenant();
-    const adminA = await createKey(tenantA, ['admin']);
-    const keyB = await createKey(tenantB, ['registry:read']);
+    const adminA = await createKey(stack, tenantA, ['admin']);
+    const keyB = await createKey(stack, tenantB, ['registry:read']);
 
     const asA = [
       await replica1('GET', `/v1/tenants/${tenantB}/keys`, adminA.key),
@@ -286,7 +245,7 @@ describe('walls between tenants', () => {
 describe('refusals', () => {
   it('answers 403 forbidden to a key of the tenant that lacks the scope', async () => {
     const tenant = await newTenant();
-    const reader = await createKey(tenant, ['registry:read', 'config:write']);
+    const reader = await createKey(stack, tenant, ['registry:read', 'config:write']);
     for (const res of [
       await replica1('GET', `/v1/tenants/${tenant}/keys`, reader.key),
       await onReplica2('POST', `/v1/tenants/${tenant}/keys`, reader.key, {
@@ -301,7 +260,7 @@ describe('refusals', () => {
 
   it('answers 401 to a missing, malformed, unknown or wrong bearer', async () => {
     const tenant = await newTenant();
-    const real = await createKey(tenant, ['admin']);
+    const real = await createKey(stack, tenant, ['admin']);
     const path = `/v1/tenants/${tenant}/keys`;
     const unknown = `mcp_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
     const wrongSecret = `mcp_${real.id}_${randomBytes(32).toString('base64url')}`;
@@ -341,42 +300,3 @@ describe('the second replica', () => {
     expect(replica2Exit).toBe(0);
   });
 });
-
-function header(message: KafkaMessage, name: string): string | undefined {
-  return message.headers?.[name]?.toString();
-}
-
-/** Reads a topic from the beginning with a bare kafkajs consumer until `enough` holds. */
-async function readFromKafka(
-  topic: string,
-  enough: (seen: KafkaMessage[]) => boolean,
-): Promise<KafkaMessage[]> {
-  const kafka = new Kafka({
-    clientId: 'e2e-api-keys-reader',
-    brokers: (process.env.KAFKA_BROKERS as string).split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const seen: KafkaMessage[] = [];
-  try {
-    return await new Promise<KafkaMessage[]>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`not enough matching messages on ${topic} within 20 s`)),
-        20000,
-      );
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(message);
-          if (enough(seen)) {
-            clearTimeout(timer);
-            resolve(seen);
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { SseParser } from '@mcp/sdk';
 import { freePort } from './support/free-port';
 import { SpanCollector } from './support/span-collector';
 import { startStack, type Stack } from './support/stack';
+import { call, expectProblem, newTenant, type TenantCredential } from './support/tenant-api';
 
 let stack: Stack;
 const collector = new SpanCollector();
@@ -15,40 +15,6 @@ afterAll(async () => {
   await stack?.stop();
   await collector.stop();
 });
-
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
-
-async function newTenant(scopes = ['registry:write', 'registry:read']): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const operator = {
-    authorization: `Bearer ${stack.adminKey}`,
-    'content-type': 'application/json',
-  };
-  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ id: tenant, name: tenant }),
-  });
-  expect(created.status).toBe(201);
-  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ name: 'e2e', scopes }),
-  });
-  expect(keyRes.status).toBe(201);
-  return { tenant, key: ((await keyRes.json()) as { key: string }).key };
-}
-
-function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 interface StreamedEvent {
   /** The SSE id: the position to resume after this event. */
@@ -137,24 +103,34 @@ const DEREGISTERED = 'mcp.registry.instance.deregistered.v1';
 
 async function lifecycle(cred: TenantCredential, service: string, id: string) {
   expect(
-    (await call(cred, 'PUT', `/v1/services/${service}/instances/${id}`, { host: 'h', port: 1 }))
-      .status,
+    (
+      await call(stack, cred, 'PUT', `/v1/services/${service}/instances/${id}`, {
+        host: 'h',
+        port: 1,
+      })
+    ).status,
   ).toBe(201);
   expect(
-    (await call(cred, 'PUT', `/v1/services/${service}/instances/${id}`, { host: 'h', port: 2 }))
-      .status,
+    (
+      await call(stack, cred, 'PUT', `/v1/services/${service}/instances/${id}`, {
+        host: 'h',
+        port: 2,
+      })
+    ).status,
   ).toBe(200);
-  expect((await call(cred, 'DELETE', `/v1/services/${service}/instances/${id}`)).status).toBe(204);
+  expect(
+    (await call(stack, cred, 'DELETE', `/v1/services/${service}/instances/${id}`)).status,
+  ).toBe(204);
 }
 
 describe('GET /v1/events', () => {
   it("streams a tenant's registered, updated and deregistered events in order, from now on, and never another tenant's", async () => {
-    const a = await newTenant();
-    const b = await newTenant();
+    const a = await newTenant(stack);
+    const b = await newTenant(stack);
     // A change whose event is on Kafka before the stream opens is not part of "from now". (The
     // registry publishes through an outbox, so a 201 alone does not say the event is out yet.)
     const probe = await EventStreamReader.open(a);
-    await call(a, 'PUT', '/v1/services/old/instances/o-1', { host: 'h', port: 1 });
+    await call(stack, a, 'PUT', '/v1/services/old/instances/o-1', { host: 'h', port: 1 });
     expect(await probe.waitFor(1)).toHaveLength(1);
     await probe.close();
 
@@ -194,19 +170,19 @@ describe('GET /v1/events', () => {
   });
 
   it('resumes with Last-Event-ID exactly after the last event seen, with nothing lost or repeated', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const first = await EventStreamReader.open(t);
-    await call(t, 'PUT', '/v1/services/res/instances/r-1', { host: 'h', port: 1 });
-    await call(t, 'PUT', '/v1/services/res/instances/r-2', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/res/instances/r-1', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/res/instances/r-2', { host: 'h', port: 1 });
     const seen = await first.waitFor(2);
     await first.close();
     expect(seen).toHaveLength(2);
 
     // While disconnected: more changes, and noise from another tenant.
-    const other = await newTenant();
-    await call(other, 'PUT', '/v1/services/res/instances/r-9', { host: 'h', port: 1 });
-    await call(t, 'PUT', '/v1/services/res/instances/r-3', { host: 'h', port: 1 });
-    await call(t, 'DELETE', '/v1/services/res/instances/r-1');
+    const other = await newTenant(stack);
+    await call(stack, other, 'PUT', '/v1/services/res/instances/r-9', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/res/instances/r-3', { host: 'h', port: 1 });
+    await call(stack, t, 'DELETE', '/v1/services/res/instances/r-1');
 
     const afterFirst = await EventStreamReader.open(t, { lastEventId: seen[0].sseId });
     const replay = await afterFirst.waitFor(3);
@@ -220,7 +196,7 @@ describe('GET /v1/events', () => {
     expect(replay[0].event.id).toBe(seen[1].event.id);
 
     const afterLast = await EventStreamReader.open(t, { lastEventId: afterFirst.events[2].sseId });
-    await call(t, 'PUT', '/v1/services/res/instances/r-4', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/res/instances/r-4', { host: 'h', port: 1 });
     await afterLast.waitFor(1);
     await new Promise((r) => setTimeout(r, 1000));
     await afterLast.close();
@@ -228,7 +204,7 @@ describe('GET /v1/events', () => {
   });
 
   it('hands over a position before any event, so a quiet stream resumes without loss', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const quiet = await EventStreamReader.open(t);
     const deadline = Date.now() + 5000;
     while (quiet.lastId === undefined && Date.now() < deadline)
@@ -236,7 +212,7 @@ describe('GET /v1/events', () => {
     await quiet.close();
     expect(quiet.lastId).toMatch(/^[A-Za-z0-9_-]+$/);
 
-    await call(t, 'PUT', '/v1/services/quiet/instances/q-1', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/quiet/instances/q-1', { host: 'h', port: 1 });
     const resumed = await EventStreamReader.open(t, { lastEventId: quiet.lastId });
     const events = await resumed.waitFor(1);
     await resumed.close();
@@ -244,7 +220,7 @@ describe('GET /v1/events', () => {
   });
 
   it('follows only the types asked for', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const stream = await EventStreamReader.open(t, { types: 'registry.instance.deregistered.v1' });
     await lifecycle(t, 'only', 'x-1');
     await stream.waitFor(1);
@@ -254,13 +230,8 @@ describe('GET /v1/events', () => {
   });
 
   it('refuses a malformed Last-Event-ID, a bad type pattern, a key without registry:read and no key with problem+json', async () => {
-    const t = await newTenant();
-    const writer = await newTenant(['registry:write']);
-    const problem = async (res: Response, status: number, code: string) => {
-      expect(res.status).toBe(status);
-      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await res.json()).toMatchObject({ status, code });
-    };
+    const t = await newTenant(stack);
+    const writer = await newTenant(stack, ['registry:write']);
     const get = (
       key: string | undefined,
       query = '?types=registry.*',
@@ -270,7 +241,7 @@ describe('GET /v1/events', () => {
         headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
       });
 
-    await problem(
+    await expectProblem(
       await get(t.key, undefined, { 'last-event-id': 'not a position!' }),
       400,
       'invalid_input',
@@ -278,18 +249,22 @@ describe('GET /v1/events', () => {
     const forged = Buffer.from(JSON.stringify({ 'mcp.registry.events': { '0': -5 } })).toString(
       'base64url',
     );
-    await problem(await get(t.key, undefined, { 'last-event-id': forged }), 400, 'invalid_input');
-    await problem(await get(t.key, '?types=billing.*'), 400, 'invalid_input');
-    await problem(await get(writer.key), 403, 'forbidden');
-    await problem(await get(undefined), 401, 'unauthorized');
-    await problem(await get(stack.adminKey), 401, 'unauthorized');
+    await expectProblem(
+      await get(t.key, undefined, { 'last-event-id': forged }),
+      400,
+      'invalid_input',
+    );
+    await expectProblem(await get(t.key, '?types=billing.*'), 400, 'invalid_input');
+    await expectProblem(await get(writer.key), 403, 'forbidden');
+    await expectProblem(await get(undefined), 401, 'unauthorized');
+    await expectProblem(await get(stack.adminKey), 401, 'unauthorized');
   });
 
   it('keeps answering other requests while streams are open', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const streams = await Promise.all(Array.from({ length: 5 }, () => EventStreamReader.open(t)));
     const started = Date.now();
-    const res = await call(t, 'GET', '/v1/services');
+    const res = await call(stack, t, 'GET', '/v1/services');
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2000);
     await Promise.all(streams.map((s) => s.close()));

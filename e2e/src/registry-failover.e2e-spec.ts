@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AssignerProtocol, Kafka, Partitioners, logLevel, type KafkaMessage } from 'kafkajs';
+import { AssignerProtocol, Partitioners } from 'kafkajs';
 import { freePort } from './support/free-port';
+import { header, kafkaClient } from './support/kafka-reading';
 import { SpanCollector } from './support/span-collector';
 import {
   startRegistryReplica,
@@ -9,6 +10,7 @@ import {
   type RegistryReplica,
   type Stack,
 } from './support/stack';
+import { call, newTenant, type TenantCredential } from './support/tenant-api';
 
 /*
  * What the registry must withstand: a crashed registry process (kill -9) under heartbeat load,
@@ -39,16 +41,7 @@ const LIVE_TTL_SECONDS = 40;
 let stack: Stack;
 let replica: RegistryReplica | undefined;
 const collector = new SpanCollector();
-const kafka = new Kafka({
-  clientId: 'e2e-registry-failover',
-  brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
+const kafka = kafkaClient('e2e-registry-failover');
 
 interface Address {
   service: string;
@@ -65,43 +58,6 @@ afterAll(async () => {
   await stack?.stop();
   await collector.stop();
 }, 60000);
-
-async function newTenant(): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const operator = {
-    authorization: `Bearer ${stack.adminKey}`,
-    'content-type': 'application/json',
-  };
-  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ id: tenant, name: tenant }),
-  });
-  expect(created.status).toBe(201);
-  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ name: 'e2e', scopes: ['registry:write', 'registry:read'] }),
-  });
-  expect(keyRes.status).toBe(201);
-  const { key } = (await keyRes.json()) as { key: string };
-  return { tenant, key };
-}
-
-function call(
-  cred: TenantCredential,
-  method: string,
-  path: string,
-  body?: unknown,
-  timeoutMs = 15000,
-) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-}
 
 /** Writes what a test is doing and when to stderr, to read a slow or failed run by. */
 function timeline(test: string): (step: string) => void {
@@ -136,11 +92,9 @@ async function registerAll(
 ) {
   const statuses: number[] = [];
   await inPool(addresses, width, async ({ service, instanceId }) => {
-    const res = await call(cred, 'PUT', `/v1/services/${service}/instances/${instanceId}`, {
-      host: `${instanceId}.local`,
-      port: 8080,
-      ttlSeconds,
-    });
+    const path = `/v1/services/${service}/instances/${instanceId}`;
+    const body = { host: `${instanceId}.local`, port: 8080, ttlSeconds };
+    const res = await call(stack, cred, 'PUT', path, body, { timeoutMs: 15000 });
     statuses.push(res.status);
   });
   return statuses;
@@ -156,7 +110,9 @@ async function listed(cred: TenantCredential, services: readonly string[]): Prom
     let items: { instanceId: string }[] | undefined;
     for (let attempt = 0; attempt < 20 && items === undefined; attempt++) {
       try {
-        const res = await call(cred, 'GET', `/v1/services/${service}/instances`, undefined, 1500);
+        const res = await call(stack, cred, 'GET', `/v1/services/${service}/instances`, undefined, {
+          timeoutMs: 1500,
+        });
         if (res.status === 404) items = [];
         else if (res.status === 200)
           items = ((await res.json()) as { items: { instanceId: string }[] }).items;
@@ -195,11 +151,12 @@ class HeartbeatFleet {
       let outcome = 'no-answer';
       try {
         const res = await call(
+          stack,
           cred,
           'PUT',
           `/v1/services/${service}/instances/${instanceId}/heartbeat`,
           undefined,
-          opts.timeoutMs,
+          { timeoutMs: opts.timeoutMs },
         );
         outcome = String(res.status);
         // A failure must still be a problem document the client can act on.
@@ -231,8 +188,6 @@ class HeartbeatFleet {
   }
 }
 const fleets: HeartbeatFleet[] = [];
-
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
 
 interface RegistryEvent {
   id: string;
@@ -369,7 +324,7 @@ async function leasePartitionsOfReplica(logFile: string, timeoutMs: number): Pro
 describe('a registry process killed under heartbeat load', () => {
   it('loses no registration and expires no live instance when the registry is killed -9 and restarted while 100 instances heartbeat', async () => {
     const mark = timeline('kill -9');
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const services = ['orders', 'billing', 'search', 'media', 'auth'];
     const fleet = addressesOf('i', services, 100);
     const ttlSeconds = 10;
@@ -428,7 +383,7 @@ describe('two registry replicas', () => {
     await untilGroupHas(RPC_GROUP, 2, 40000);
     mark(`a second replica owns lease partitions ${[...doomed].join(',')}`);
 
-    const t = await newTenant();
+    const t = await newTenant(stack);
     // Services on both replicas' lease partitions: half the leases are the killed one's.
     const candidates = Array.from({ length: 40 }, (_, i) => `svc-${i}`);
     const onDoomed = candidates.filter((s) => doomed.has(leasePartitionOf(t.tenant, s)));

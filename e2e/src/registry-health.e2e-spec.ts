@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { McpClient, type InstanceView } from '@mcp/sdk';
 import { freePort } from './support/free-port';
+import { header, readTopic } from './support/kafka-reading';
+import { until } from './support/polling';
 import { SpanCollector } from './support/span-collector';
 import {
   startRegistryReplica,
@@ -11,6 +12,7 @@ import {
   type RegistryReplica,
   type Stack,
 } from './support/stack';
+import { call, instancesOf, newTenant, type TenantCredential } from './support/tenant-api';
 
 /*
  * Active health checks: the registry GETs each instance's check path from the replica that owns
@@ -26,11 +28,6 @@ let replica: RegistryReplica | undefined;
 const collector = new SpanCollector();
 const services: CheckedService[] = [];
 const clients: McpClient[] = [];
-const kafka = new Kafka({
-  clientId: 'e2e-registry-health',
-  brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-  logLevel: logLevel.NOTHING,
-});
 
 /** An instance's HTTP side: answers every request with `status`, and remembers the paths asked. */
 class CheckedService {
@@ -52,11 +49,6 @@ class CheckedService {
   }
 }
 
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
-
 beforeAll(async () => {
   stack = await startStack({ otlpEndpoint: await collector.start(await freePort()) });
 }, 180000);
@@ -69,85 +61,16 @@ afterAll(async () => {
   await collector.stop();
 }, 60000);
 
-async function newTenant(): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const operator = {
-    authorization: `Bearer ${stack.adminKey}`,
-    'content-type': 'application/json',
-  };
-  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ id: tenant, name: tenant }),
-  });
-  expect(created.status).toBe(201);
-  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ name: 'e2e', scopes: ['registry:write', 'registry:read'] }),
-  });
-  expect(keyRes.status).toBe(201);
-  const { key } = (await keyRes.json()) as { key: string };
-  return { tenant, key };
-}
-
 async function checkedService(): Promise<{ service: CheckedService; port: number }> {
   const service = new CheckedService();
   services.push(service);
   return { service, port: await service.start() };
 }
 
-function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function instancesOf(cred: TenantCredential, service: string, query = '') {
-  const res = await call(cred, 'GET', `/v1/services/${service}/instances${query}`);
-  if (res.status === 404) return [];
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { items: InstanceView[] }).items;
-}
-
 async function statusOf(cred: TenantCredential, service: string, instanceId: string) {
-  return (await instancesOf(cred, service)).find((i) => i.instanceId === instanceId)?.status;
+  return (await instancesOf(stack, cred, service)).find((i) => i.instanceId === instanceId)?.status;
 }
 
-async function until<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
-
-/** Reads a topic from the start with a bare kafkajs consumer until `enough` holds. */
-async function readTopic(
-  topic: string,
-  enough: (messages: KafkaMessage[]) => boolean,
-  timeoutMs = 20000,
-) {
-  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  const deadline = Date.now() + timeoutMs;
-  while (!enough(messages) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await consumer.disconnect();
-  return messages;
-}
-
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
 const instanceIn = (m: KafkaMessage) =>
   (JSON.parse(m.value?.toString() ?? '{}') as { instance?: InstanceView }).instance;
 
@@ -160,9 +83,9 @@ async function gauge(port: number, name: string): Promise<number> {
 
 describe('active health checks', () => {
   it('marks a failing instance down and a passing one up again, in the listing, the counts, the events, the state topic and the SDK cache', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const { service, port } = await checkedService();
-    const registered = await call(t, 'PUT', '/v1/services/checked/instances/c-1', {
+    const registered = await call(stack, t, 'PUT', '/v1/services/checked/instances/c-1', {
       host: '127.0.0.1',
       port,
       ttlSeconds: 120,
@@ -176,7 +99,7 @@ describe('active health checks', () => {
     });
     expect(registered.status).toBe(201);
     // A neighbour without a check: always up, so the counts show one of two healthy.
-    await call(t, 'PUT', '/v1/services/checked/instances/plain-1', {
+    await call(stack, t, 'PUT', '/v1/services/checked/instances/plain-1', {
       host: '127.0.0.1',
       port: 1,
       ttlSeconds: 120,
@@ -203,9 +126,10 @@ describe('active health checks', () => {
         20000,
       ),
     ).toBe('down');
-    const ids = async (q: string) => (await instancesOf(t, 'checked', q)).map((i) => i.instanceId);
+    const ids = async (q: string) =>
+      (await instancesOf(stack, t, 'checked', q)).map((i) => i.instanceId);
     expect(await ids('?healthy=true')).toEqual(['plain-1']);
-    expect(await (await call(t, 'GET', '/v1/services')).json()).toMatchObject({
+    expect(await (await call(stack, t, 'GET', '/v1/services')).json()).toMatchObject({
       items: [{ name: 'checked', instances: 2, healthy: 1 }],
     });
     expect(
@@ -272,16 +196,18 @@ describe('active health checks', () => {
     ]);
 
     await discovery.close();
-    expect((await call(t, 'DELETE', '/v1/services/checked/instances/c-1')).status).toBe(204);
-    expect((await call(t, 'DELETE', '/v1/services/checked/instances/plain-1')).status).toBe(204);
+    expect((await call(stack, t, 'DELETE', '/v1/services/checked/instances/c-1')).status).toBe(204);
+    expect((await call(stack, t, 'DELETE', '/v1/services/checked/instances/plain-1')).status).toBe(
+      204,
+    );
   });
 
   it('still expires a down instance on time once its heartbeats stop, however often its status moved', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const { service, port } = await checkedService();
     const ttlSeconds = 5;
     const path = '/v1/services/flaky/instances/f-1';
-    await call(t, 'PUT', path, {
+    await call(stack, t, 'PUT', path, {
       host: '127.0.0.1',
       port,
       ttlSeconds,
@@ -291,7 +217,7 @@ describe('active health checks', () => {
     let lastBeat = Date.now();
     const heartbeats = (async () => {
       while (beating) {
-        expect((await call(t, 'PUT', `${path}/heartbeat`)).status).toBe(204);
+        expect((await call(stack, t, 'PUT', `${path}/heartbeat`)).status).toBe(204);
         lastBeat = Date.now();
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -314,13 +240,13 @@ describe('active health checks', () => {
     }
     beating = false;
     await heartbeats;
-    const [down] = await instancesOf(t, 'flaky');
+    const [down] = await instancesOf(stack, t, 'flaky');
     expect(down).toMatchObject({ status: 'down', revision: 4 });
 
     // One TTL after the last heartbeat, plus the reaper and this poll — well short of the second
     // TTL a lease would get if its revision had been lost and it had to be found again.
     const left = await until(
-      () => instancesOf(t, 'flaky'),
+      () => instancesOf(stack, t, 'flaky'),
       (items) => items.length === 0,
       lastBeat + ttlSeconds * 1000 + 3500 - Date.now(),
     );
@@ -332,16 +258,16 @@ describe('active health checks', () => {
       expired,
     );
     expect(instanceIn(event)).toMatchObject({ instanceId: 'f-1', status: 'down', revision: 4 });
-    expect((await call(t, 'PUT', `${path}/heartbeat`)).status).toBe(404);
+    expect((await call(stack, t, 'PUT', `${path}/heartbeat`)).status).toBe(404);
   });
 
   it('hands the probing of instances over with their lease partitions, so each is probed by exactly one of two replicas', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const { service, port } = await checkedService();
     const count = 12;
     // One service each: services hash to lease partitions, so both replicas get some.
     for (let i = 0; i < count; i++) {
-      const res = await call(t, 'PUT', `/v1/services/spread-${i}/instances/s-${i}`, {
+      const res = await call(stack, t, 'PUT', `/v1/services/spread-${i}/instances/s-${i}`, {
         host: '127.0.0.1',
         port,
         ttlSeconds: 120,
@@ -379,9 +305,9 @@ describe('active health checks', () => {
     // Nothing was taken down by the handover.
     for (let i = 0; i < count; i++) expect(await statusOf(t, `spread-${i}`, `s-${i}`)).toBe('up');
     for (let i = 0; i < count; i++) {
-      expect((await call(t, 'DELETE', `/v1/services/spread-${i}/instances/s-${i}`)).status).toBe(
-        204,
-      );
+      expect(
+        (await call(stack, t, 'DELETE', `/v1/services/spread-${i}/instances/s-${i}`)).status,
+      ).toBe(204);
     }
   });
 });

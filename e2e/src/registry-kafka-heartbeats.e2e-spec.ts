@@ -5,16 +5,26 @@
  * learns that its lease is gone.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type KafkaMessage } from 'kafkajs';
+import { Partitioners, type KafkaMessage } from 'kafkajs';
 import { encodeHeartbeatRecord } from '@mcp/protocol';
 import { McpClient, type FetchFunction, type InstanceView } from '@mcp/sdk';
 import { freePort } from './support/free-port';
+import { header, kafkaBrokers, kafkaClient, readTopic } from './support/kafka-reading';
+import { until } from './support/polling';
 import { SpanCollector } from './support/span-collector';
 import { startStack, type Stack } from './support/stack';
+import {
+  asOperator,
+  call,
+  createKey,
+  instanceIds,
+  newTenant,
+  type TenantCredential,
+} from './support/tenant-api';
 
 const HEARTBEATS = 'mcp.registry.heartbeats';
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
-const kafka = new Kafka({ clientId: 'e2e-kafka-heartbeats', brokers, logLevel: logLevel.NOTHING });
+const brokers = kafkaBrokers();
+const kafka = kafkaClient('e2e-kafka-heartbeats');
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 
 let stack: Stack;
@@ -36,71 +46,13 @@ afterAll(async () => {
   await collector.stop();
 });
 
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
-
-const operator = () => ({
-  authorization: `Bearer ${stack.adminKey}`,
-  'content-type': 'application/json',
-});
-
-async function newKey(tenant: string, scopes: string[]): Promise<{ id: string; key: string }> {
-  const res = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator(),
-    body: JSON.stringify({ name: 'e2e', scopes }),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; key: string };
-}
-
-async function newTenant(): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: operator(),
-    body: JSON.stringify({ id: tenant, name: tenant }),
-  });
-  expect(created.status).toBe(201);
-  const { key } = await newKey(tenant, ['registry:write', 'registry:read']);
-  return { tenant, key };
-}
-
-function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
 async function register(cred: TenantCredential, service: string, instanceId: string) {
-  const res = await call(cred, 'PUT', `/v1/services/${service}/instances/${instanceId}`, {
+  const res = await call(stack, cred, 'PUT', `/v1/services/${service}/instances/${instanceId}`, {
     host: '127.0.0.1',
     port: 9000,
     ttlSeconds: 2,
   });
   expect(res.status).toBe(201);
-}
-
-async function instanceIds(cred: TenantCredential, service: string): Promise<string[]> {
-  const res = await call(cred, 'GET', `/v1/services/${service}/instances`);
-  if (res.status === 404) return [];
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { items: InstanceView[] }).items.map((i) => i.instanceId);
-}
-
-/** Polls `probe` until `done` holds or the deadline passes; answers the last value seen. */
-async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
 }
 
 /** Checks `probe` holds every 250 ms for `durationMs`, failing at the first time it does not. */
@@ -127,25 +79,6 @@ function keepSending(send: () => Promise<unknown>, everyMs: number): () => Promi
   };
 }
 
-/** Reads a topic from the start with a bare kafkajs consumer until `enough` holds. */
-async function readTopic(
-  topic: string,
-  enough: (messages: KafkaMessage[]) => boolean,
-  timeoutMs = 20000,
-) {
-  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  const deadline = Date.now() + timeoutMs;
-  while (!enough(messages) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await consumer.disconnect();
-  return messages;
-}
-
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
-
 /** A fetch that counts the HTTP heartbeats the SDK sends. */
 function countingHeartbeats(): { fetch: FetchFunction; heartbeats: () => number } {
   let count = 0;
@@ -158,7 +91,7 @@ function countingHeartbeats(): { fetch: FetchFunction; heartbeats: () => number 
 
 describe('heartbeats on the Kafka topic', () => {
   it('keep a 2 s lease alive for several TTLs with no heartbeat over HTTP', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const http = countingHeartbeats();
     const client = new McpClient({
       gatewayUrl: stack.adminUrl,
@@ -180,15 +113,15 @@ describe('heartbeats on the Kafka topic', () => {
     handle.on('state', (s) => states.push(s));
 
     await throughout(async () => {
-      expect(await instanceIds(t, 'kafka-beat')).toEqual(['k-1']);
+      expect(await instanceIds(stack, t, 'kafka-beat')).toEqual(['k-1']);
     }, 7000);
     expect(http.heartbeats()).toBe(0);
     expect(states).toEqual([]); // never retrying, never registering again
   });
 
   it("do not keep another tenant's instance alive: the tenant is the credential's", async () => {
-    const a = await newTenant();
-    const b = await newTenant();
+    const a = await newTenant(stack);
+    const b = await newTenant(stack);
     // The same service and instance names in both tenants; only B's records arrive.
     await register(a, 'walled', 'w-1');
     await register(b, 'walled', 'w-1');
@@ -196,30 +129,27 @@ describe('heartbeats on the Kafka topic', () => {
     const stop = keepSending(() => producer.send({ topic: HEARTBEATS, messages: [record] }), 300);
     try {
       const left = await until(
-        () => instanceIds(a, 'walled'),
+        () => instanceIds(stack, a, 'walled'),
         (ids) => ids.length === 0,
         15000,
       );
       expect(left).toEqual([]);
       // B's instance, renewed by the very same records, outlived A's by well over a TTL.
       await throughout(async () => {
-        expect(await instanceIds(b, 'walled')).toEqual(['w-1']);
+        expect(await instanceIds(stack, b, 'walled')).toEqual(['w-1']);
       }, 3000);
-      expect(await instanceIds(a, 'walled')).toEqual([]);
+      expect(await instanceIds(stack, a, 'walled')).toEqual([]);
     } finally {
       await stop();
     }
   });
 
   it('park garbage, a wrong schema and bad credentials on the .dlq with a reason and no credential, while the good record behind them is still taken in', async () => {
-    const t = await newTenant();
-    const revoked = await newKey(t.tenant, ['registry:write']);
-    const revoke = await fetch(`${stack.adminUrl}/v1/tenants/${t.tenant}/keys/${revoked.id}`, {
-      method: 'DELETE',
-      headers: operator(),
-    });
+    const t = await newTenant(stack);
+    const revoked = await createKey(stack, t.tenant, ['registry:write']);
+    const revoke = await asOperator(stack, 'DELETE', `/v1/tenants/${t.tenant}/keys/${revoked.id}`);
     expect(revoke.status).toBe(204);
-    const reader = await newKey(t.tenant, ['registry:read']);
+    const reader = await createKey(stack, t.tenant, ['registry:read']);
     await register(t, 'parked', 'p-1');
 
     const run = randomUUID();
@@ -246,7 +176,7 @@ describe('heartbeats on the Kafka topic', () => {
     try {
       // Only the good records renew the 2 s lease, and they sit behind the bad ones.
       await throughout(async () => {
-        expect(await instanceIds(t, 'parked')).toEqual(['p-1']);
+        expect(await instanceIds(stack, t, 'parked')).toEqual(['p-1']);
       }, 6000);
     } finally {
       await stop();
@@ -290,7 +220,7 @@ describe('heartbeats on the Kafka topic', () => {
   });
 
   it('lets the SDK find out over its HTTP lease check that the instance was removed, and register again', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const client = new McpClient({
       gatewayUrl: stack.adminUrl,
       apiKey: t.key,
@@ -307,7 +237,9 @@ describe('heartbeats on the Kafka topic', () => {
     const first = await handle.ready();
     const again = new Promise<InstanceView>((resolve) => handle.once('registered', resolve));
 
-    expect((await call(t, 'DELETE', '/v1/services/kafka-lost/instances/l-1')).status).toBe(204);
+    expect((await call(stack, t, 'DELETE', '/v1/services/kafka-lost/instances/l-1')).status).toBe(
+      204,
+    );
     const registered = await Promise.race([
       again,
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10000)),
@@ -318,7 +250,7 @@ describe('heartbeats on the Kafka topic', () => {
     );
     expect(
       await until(
-        () => instanceIds(t, 'kafka-lost'),
+        () => instanceIds(stack, t, 'kafka-lost'),
         (ids) => ids.length === 1,
         5000,
       ),

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { freePort } from './support/free-port';
+import { header, kafkaClient, readTopic } from './support/kafka-reading';
+import { until } from './support/polling';
 import { SpanCollector } from './support/span-collector';
 import { startStack, type Stack } from './support/stack';
+import { call, createKey, expectProblem, instancesOf, newTenant } from './support/tenant-api';
 
 let stack: Stack;
 const collector = new SpanCollector();
-const kafka = new Kafka({
-  clientId: 'e2e-registry',
-  brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-/** A tenant with a registry key, created through the gateway like a real operator would. */
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
 
 beforeAll(async () => {
   stack = await startStack({ otlpEndpoint: await collector.start(await freePort()) });
@@ -27,84 +19,11 @@ afterAll(async () => {
   await collector.stop();
 });
 
-async function newTenant(): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const operator = {
-    authorization: `Bearer ${stack.adminKey}`,
-    'content-type': 'application/json',
-  };
-  const created = await fetch(`${stack.adminUrl}/v1/tenants`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ id: tenant, name: tenant }),
-  });
-  expect(created.status).toBe(201);
-  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ name: 'e2e', scopes: ['registry:write', 'registry:read'] }),
-  });
-  expect(keyRes.status).toBe(201);
-  const { key } = (await keyRes.json()) as { key: string };
-  return { tenant, key };
-}
-
-function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
-async function problem(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(await res.json()).toMatchObject({ status, code });
-}
-
-async function instancesOf(cred: TenantCredential, service: string, query = '') {
-  const res = await call(cred, 'GET', `/v1/services/${service}/instances${query}`);
-  if (res.status === 404) return [];
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { items: { instanceId: string; labels: Record<string, string> }[] })
-    .items;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
-
-/** Reads a topic from the start with a bare kafkajs consumer until `enough` holds. */
-async function readTopic(
-  topic: string,
-  enough: (messages: KafkaMessage[]) => boolean,
-  timeoutMs = 20000,
-) {
-  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  const deadline = Date.now() + timeoutMs;
-  while (!enough(messages) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await consumer.disconnect();
-  return messages;
-}
-
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
-
 describe('registration and discovery', () => {
   it('registers with 201, repeats idempotently with 200, and updates with a new revision', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const body = { host: '10.0.0.1', port: 8080, labels: { env: 'prod' }, ttlSeconds: 30 };
-    const first = await call(t, 'PUT', '/v1/services/orders/instances/o-1', body);
+    const first = await call(stack, t, 'PUT', '/v1/services/orders/instances/o-1', body);
     expect(first.status).toBe(201);
     const created = (await first.json()) as {
       instance: { revision: number };
@@ -113,11 +32,11 @@ describe('registration and discovery', () => {
     expect(created.instance.revision).toBe(1);
     expect(Date.parse(created.leaseExpiresAt)).toBeGreaterThan(Date.now());
 
-    const again = await call(t, 'PUT', '/v1/services/orders/instances/o-1', body);
+    const again = await call(stack, t, 'PUT', '/v1/services/orders/instances/o-1', body);
     expect(again.status).toBe(200);
     expect(((await again.json()) as { instance: { revision: number } }).instance.revision).toBe(1);
 
-    const moved = await call(t, 'PUT', '/v1/services/orders/instances/o-1', {
+    const moved = await call(stack, t, 'PUT', '/v1/services/orders/instances/o-1', {
       ...body,
       port: 9090,
     });
@@ -126,29 +45,30 @@ describe('registration and discovery', () => {
   });
 
   it('lists services with counts and filters instances by label selector and health', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/api/instances/a-1', {
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/api/instances/a-1', {
       host: 'h1',
       port: 1,
       labels: { env: 'prod', version: 'v1' },
     });
-    await call(t, 'PUT', '/v1/services/api/instances/a-2', {
+    await call(stack, t, 'PUT', '/v1/services/api/instances/a-2', {
       host: 'h2',
       port: 2,
       labels: { env: 'prod', version: 'v2' },
     });
-    await call(t, 'PUT', '/v1/services/api/instances/a-3', {
+    await call(stack, t, 'PUT', '/v1/services/api/instances/a-3', {
       host: 'h3',
       port: 3,
       labels: { env: 'dev' },
     });
 
-    const services = await call(t, 'GET', '/v1/services');
+    const services = await call(stack, t, 'GET', '/v1/services');
     expect(await services.json()).toMatchObject({
       items: [{ name: 'api', instances: 3, healthy: 3 }],
     });
 
-    const ids = async (q: string) => (await instancesOf(t, 'api', q)).map((i) => i.instanceId);
+    const ids = async (q: string) =>
+      (await instancesOf(stack, t, 'api', q)).map((i) => i.instanceId);
     expect(await ids('?selector=env=prod,version!=v1')).toEqual(['a-2']);
     expect(await ids('?selector=' + encodeURIComponent('version in (v1,v2)'))).toEqual([
       'a-1',
@@ -158,10 +78,10 @@ describe('registration and discovery', () => {
   });
 
   it('publishes every change as a CloudEvent keyed by tenant/service and keeps a compacted state entry per instance, tombstoned on removal', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 1 });
-    await call(t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 2 });
-    expect((await call(t, 'DELETE', '/v1/services/billing/instances/b-1')).status).toBe(204);
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 1 });
+    await call(stack, t, 'PUT', '/v1/services/billing/instances/b-1', { host: 'h', port: 2 });
+    expect((await call(stack, t, 'DELETE', '/v1/services/billing/instances/b-1')).status).toBe(204);
 
     const mine = (m: KafkaMessage) => header(m, 'ce_tenant') === t.tenant;
     const events = (
@@ -188,11 +108,15 @@ describe('registration and discovery', () => {
 
 describe('leases', () => {
   it('removes an instance whose lease is not renewed within its TTL, with an expired event', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/jobs/instances/j-1', { host: 'h', port: 1, ttlSeconds: 1 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/jobs/instances/j-1', {
+      host: 'h',
+      port: 1,
+      ttlSeconds: 1,
+    });
     const registeredAt = Date.now();
     const left = await until(
-      () => instancesOf(t, 'jobs'),
+      () => instancesOf(stack, t, 'jobs'),
       (items) => items.length === 0,
       10000,
     );
@@ -214,27 +138,33 @@ describe('leases', () => {
       ),
     ).toBe(true);
     // The lease is gone: a heartbeat says so, and the client registers again.
-    await problem(
-      await call(t, 'PUT', '/v1/services/jobs/instances/j-1/heartbeat'),
+    await expectProblem(
+      await call(stack, t, 'PUT', '/v1/services/jobs/instances/j-1/heartbeat'),
       404,
       'not_found',
     );
   });
 
   it('keeps an instance that heartbeats alive well past its TTL', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/web/instances/w-1', { host: 'h', port: 1, ttlSeconds: 2 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/web/instances/w-1', {
+      host: 'h',
+      port: 1,
+      ttlSeconds: 2,
+    });
     const until = Date.now() + 5000;
     while (Date.now() < until) {
-      expect((await call(t, 'PUT', '/v1/services/web/instances/w-1/heartbeat')).status).toBe(204);
+      expect((await call(stack, t, 'PUT', '/v1/services/web/instances/w-1/heartbeat')).status).toBe(
+        204,
+      );
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect((await instancesOf(t, 'web')).map((i) => i.instanceId)).toEqual(['w-1']);
+    expect((await instancesOf(stack, t, 'web')).map((i) => i.instanceId)).toEqual(['w-1']);
   });
 
   it('writes the heartbeat of a known instance straight onto the lease stream, in the request trace', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/fast/instances/f-1', { host: 'h', port: 1 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/fast/instances/f-1', { host: 'h', port: 1 });
     const direct = async () => {
       const text = await (await fetch(`${stack.adminUrl}/metrics`)).text();
       const line = text
@@ -249,7 +179,7 @@ describe('leases', () => {
     const counted = await until(
       async () => {
         before = await direct();
-        const res = await call(t, 'PUT', '/v1/services/fast/instances/f-1/heartbeat');
+        const res = await call(stack, t, 'PUT', '/v1/services/fast/instances/f-1/heartbeat');
         expect(res.status).toBe(204);
         traceId = res.headers.get('x-trace-id');
         return (await direct()) - before;
@@ -282,8 +212,8 @@ describe('leases', () => {
 
 describe('heartbeat refusals', () => {
   it('refuses a heartbeat without a usable key, scope or address with the same problems as every route', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/refused/instances/r-1', { host: 'h', port: 1 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/refused/instances/r-1', { host: 'h', port: 1 });
     const beat = (authorization: string | undefined, path = 'refused/instances/r-1') =>
       fetch(`${stack.adminUrl}/v1/services/${path}/heartbeat`, {
         method: 'PUT',
@@ -292,50 +222,54 @@ describe('heartbeat refusals', () => {
 
     const missing = await beat(undefined);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    await problem(missing, 401, 'unauthorized');
-    await problem(await beat('Bearer mcp_nope_nope'), 401, 'unauthorized');
-    await problem(await beat(`Bearer ${stack.adminKey}`), 401, 'unauthorized');
+    await expectProblem(missing, 401, 'unauthorized');
+    await expectProblem(await beat('Bearer mcp_nope_nope'), 401, 'unauthorized');
+    await expectProblem(await beat(`Bearer ${stack.adminKey}`), 401, 'unauthorized');
 
-    const readOnly = await fetch(`${stack.adminUrl}/v1/tenants/${t.tenant}/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'reader', scopes: ['registry:read'] }),
-    });
-    const { key: readKey } = (await readOnly.json()) as { key: string };
-    await problem(await beat(`Bearer ${readKey}`), 403, 'forbidden');
+    const { key: readKey } = await createKey(stack, t.tenant, ['registry:read'], 'reader');
+    await expectProblem(await beat(`Bearer ${readKey}`), 403, 'forbidden');
 
-    await problem(
+    await expectProblem(
       await beat(`Bearer ${t.key}`, 'Not_A_Service/instances/r-1'),
       400,
       'invalid_input',
     );
-    await problem(await beat(`Bearer ${t.key}`, 'refused/instances/r-2'), 404, 'not_found');
+    await expectProblem(await beat(`Bearer ${t.key}`, 'refused/instances/r-2'), 404, 'not_found');
     expect((await beat(`Bearer ${t.key}`)).status).toBe(204);
   });
 });
 
 describe('tenant walls', () => {
   it("answers another tenant's services as if they did not exist", async () => {
-    const a = await newTenant();
-    const b = await newTenant();
-    await call(a, 'PUT', '/v1/services/secret/instances/s-1', { host: 'h', port: 1 });
+    const a = await newTenant(stack);
+    const b = await newTenant(stack);
+    await call(stack, a, 'PUT', '/v1/services/secret/instances/s-1', { host: 'h', port: 1 });
 
-    expect(await (await call(b, 'GET', '/v1/services')).json()).toEqual({
+    expect(await (await call(stack, b, 'GET', '/v1/services')).json()).toEqual({
       items: [],
       nextCursor: null,
     });
-    await problem(await call(b, 'GET', '/v1/services/secret/instances'), 404, 'not_found');
-    await problem(await call(b, 'DELETE', '/v1/services/secret/instances/s-1'), 404, 'not_found');
-    await problem(
-      await call(b, 'PUT', '/v1/services/secret/instances/s-1/heartbeat'),
+    await expectProblem(
+      await call(stack, b, 'GET', '/v1/services/secret/instances'),
+      404,
+      'not_found',
+    );
+    await expectProblem(
+      await call(stack, b, 'DELETE', '/v1/services/secret/instances/s-1'),
+      404,
+      'not_found',
+    );
+    await expectProblem(
+      await call(stack, b, 'PUT', '/v1/services/secret/instances/s-1/heartbeat'),
       404,
       'not_found',
     );
     // B registering the same names creates B's own instance and leaves A's untouched.
     expect(
-      (await call(b, 'PUT', '/v1/services/secret/instances/s-1', { host: 'evil', port: 2 })).status,
+      (await call(stack, b, 'PUT', '/v1/services/secret/instances/s-1', { host: 'evil', port: 2 }))
+        .status,
     ).toBe(201);
-    expect(await instancesOf(a, 'secret')).toEqual([
+    expect(await instancesOf(stack, a, 'secret')).toEqual([
       expect.objectContaining({ instanceId: 's-1', host: 'h' }),
     ]);
   });
@@ -343,19 +277,35 @@ describe('tenant walls', () => {
 
 describe('bad input', () => {
   it('rejects unknown fields, wrong types, out-of-range ports, huge bodies and bad selectors with problem+json, storing nothing', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const path = '/v1/services/strict/instances/x-1';
-    await problem(
-      await call(t, 'PUT', path, { host: 'h', port: 1, color: 'red' }),
+    await expectProblem(
+      await call(stack, t, 'PUT', path, { host: 'h', port: 1, color: 'red' }),
       400,
       'invalid_input',
     );
-    await problem(await call(t, 'PUT', path, { host: 'h', port: '80' }), 400, 'invalid_input');
-    await problem(await call(t, 'PUT', path, { host: 'h', port: 0 }), 400, 'invalid_input');
-    await problem(await call(t, 'PUT', path, { host: 'h', port: 70000 }), 400, 'invalid_input');
-    await problem(await call(t, 'PUT', path, '{"host": "h", "port": 1'), 400, 'invalid_input');
-    await problem(
-      await call(t, 'PUT', path, {
+    await expectProblem(
+      await call(stack, t, 'PUT', path, { host: 'h', port: '80' }),
+      400,
+      'invalid_input',
+    );
+    await expectProblem(
+      await call(stack, t, 'PUT', path, { host: 'h', port: 0 }),
+      400,
+      'invalid_input',
+    );
+    await expectProblem(
+      await call(stack, t, 'PUT', path, { host: 'h', port: 70000 }),
+      400,
+      'invalid_input',
+    );
+    await expectProblem(
+      await call(stack, t, 'PUT', path, '{"host": "h", "port": 1'),
+      400,
+      'invalid_input',
+    );
+    await expectProblem(
+      await call(stack, t, 'PUT', path, {
         host: 'h',
         port: 1,
         labels: { big: 'x'.repeat(10 * 1024 * 1024) },
@@ -363,35 +313,41 @@ describe('bad input', () => {
       413,
       'payload_too_large',
     );
-    await problem(
-      await call(t, 'PUT', '/v1/services/Not_Valid!/instances/x', { host: 'h', port: 1 }),
+    await expectProblem(
+      await call(stack, t, 'PUT', '/v1/services/Not_Valid!/instances/x', { host: 'h', port: 1 }),
       400,
       'invalid_input',
     );
-    await call(t, 'PUT', '/v1/services/strict/instances/ok-1', { host: 'h', port: 1 });
-    await problem(
-      await call(t, 'GET', '/v1/services/strict/instances?selector=env%20in%20(a'),
+    await call(stack, t, 'PUT', '/v1/services/strict/instances/ok-1', { host: 'h', port: 1 });
+    await expectProblem(
+      await call(stack, t, 'GET', '/v1/services/strict/instances?selector=env%20in%20(a'),
       400,
       'invalid_input',
     );
-    expect((await instancesOf(t, 'strict')).map((i) => i.instanceId)).toEqual(['ok-1']);
+    expect((await instancesOf(stack, t, 'strict')).map((i) => i.instanceId)).toEqual(['ok-1']);
   });
 
   it('parks a malformed record on the lease stream in its dead-letter topic and keeps the partition flowing', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/dlq/instances/d-1', { host: 'h', port: 1, ttlSeconds: 2 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/dlq/instances/d-1', {
+      host: 'h',
+      port: 1,
+      ttlSeconds: 2,
+    });
     // Heartbeats keep going throughout: they only keep the 2 s lease alive if the lease keeper
     // consumes past the bad record, which shares their partition.
     const statuses: number[] = [];
     let beating = true;
     const heartbeats = (async () => {
       while (beating) {
-        statuses.push((await call(t, 'PUT', '/v1/services/dlq/instances/d-1/heartbeat')).status);
+        statuses.push(
+          (await call(stack, t, 'PUT', '/v1/services/dlq/instances/d-1/heartbeat')).status,
+        );
         await new Promise((r) => setTimeout(r, 400));
       }
     })();
 
-    const producer = kafka.producer();
+    const producer = kafkaClient('e2e-registry').producer();
     await producer.connect();
     const marker = randomUUID();
     await producer.send({
@@ -419,6 +375,6 @@ describe('bad input', () => {
     beating = false;
     await heartbeats;
     expect(statuses.every((s) => s === 204)).toBe(true);
-    expect((await instancesOf(t, 'dlq')).map((i) => i.instanceId)).toEqual(['d-1']);
+    expect((await instancesOf(stack, t, 'dlq')).map((i) => i.instanceId)).toEqual(['d-1']);
   });
 });

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { McpClient, type InstanceView } from '@mcp/sdk';
 import { freePort } from './support/free-port';
 import { SpanCollector } from './support/span-collector';
 import { startStack, type Stack } from './support/stack';
+import {
+  asOperator,
+  call,
+  createKey,
+  instanceIds,
+  newTenant,
+  type TenantCredential,
+} from './support/tenant-api';
 
 let stack: Stack;
 const collector = new SpanCollector();
@@ -23,54 +30,10 @@ afterAll(async () => {
   await collector.stop();
 });
 
-interface TenantCredential {
-  tenant: string;
-  key: string;
-}
-
-async function newTenant(): Promise<TenantCredential> {
-  const tenant = `t-${randomUUID().slice(0, 8)}`;
-  const operator = {
-    authorization: `Bearer ${stack.adminKey}`,
-    'content-type': 'application/json',
-  };
-  expect(
-    (
-      await fetch(`${stack.adminUrl}/v1/tenants`, {
-        method: 'POST',
-        headers: operator,
-        body: JSON.stringify({ id: tenant, name: tenant }),
-      })
-    ).status,
-  ).toBe(201);
-  const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/${tenant}/keys`, {
-    method: 'POST',
-    headers: operator,
-    body: JSON.stringify({ name: 'e2e', scopes: ['registry:write', 'registry:read'] }),
-  });
-  expect(keyRes.status).toBe(201);
-  return { tenant, key: ((await keyRes.json()) as { key: string }).key };
-}
-
 function clientOf(cred: TenantCredential): McpClient {
   const client = new McpClient({ gatewayUrl: stack.adminUrl, apiKey: cred.key });
   clients.push(client);
   return client;
-}
-
-function call(cred: TenantCredential, method: string, path: string, body?: unknown) {
-  return fetch(`${stack.adminUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cred.key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function instanceIds(cred: TenantCredential, service: string): Promise<string[]> {
-  const res = await call(cred, 'GET', `/v1/services/${service}/instances`);
-  if (res.status === 404) return [];
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { items: InstanceView[] }).items.map((i) => i.instanceId);
 }
 
 /** Polls until `done` holds; answers how long that took (or the timeout, if it never did). */
@@ -87,7 +50,7 @@ async function timeUntil(
 
 describe('McpClient.registerInstance', () => {
   it('registers the instance, which then shows up in GET /v1/services', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const handle = clientOf(t).registerInstance({
       service: 'sdk-api',
       instanceId: 'api-1',
@@ -97,12 +60,12 @@ describe('McpClient.registerInstance', () => {
     });
     await expect(handle.ready()).resolves.toMatchObject({ instanceId: 'api-1', revision: 1 });
     expect(handle.state).toBe('registered');
-    const services = await (await call(t, 'GET', '/v1/services')).json();
+    const services = await (await call(stack, t, 'GET', '/v1/services')).json();
     expect(services).toMatchObject({ items: [{ name: 'sdk-api', instances: 1, healthy: 1 }] });
   });
 
   it('keeps a 2 s lease alive for 6 s by heartbeating', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const handle = clientOf(t).registerInstance({
       service: 'sdk-beat',
       instanceId: 'b-1',
@@ -115,14 +78,14 @@ describe('McpClient.registerInstance', () => {
     handle.on('state', (s) => states.push(s));
     const until = Date.now() + 6000;
     while (Date.now() < until) {
-      expect(await instanceIds(t, 'sdk-beat')).toEqual(['b-1']);
+      expect(await instanceIds(stack, t, 'sdk-beat')).toEqual(['b-1']);
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(states).not.toContain('registering'); // the lease was never lost
   });
 
   it('registers again within one TTL after the instance is deleted behind its back', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const handle = clientOf(t).registerInstance({
       service: 'sdk-lost',
       instanceId: 'l-1',
@@ -134,7 +97,9 @@ describe('McpClient.registerInstance', () => {
     const again = new Promise<{ at: number; instance: InstanceView }>((resolve) =>
       handle.once('registered', (instance) => resolve({ at: Date.now(), instance })),
     );
-    expect((await call(t, 'DELETE', '/v1/services/sdk-lost/instances/l-1')).status).toBe(204);
+    expect((await call(stack, t, 'DELETE', '/v1/services/sdk-lost/instances/l-1')).status).toBe(
+      204,
+    );
     const deletedAt = Date.now();
 
     const registered = await again;
@@ -142,12 +107,12 @@ describe('McpClient.registerInstance', () => {
     expect(Date.parse(registered.instance.registeredAt)).toBeGreaterThan(
       Date.parse(first.registeredAt),
     );
-    expect(await instanceIds(t, 'sdk-lost')).toEqual(['l-1']);
+    expect(await instanceIds(stack, t, 'sdk-lost')).toEqual(['l-1']);
     expect(handle.state).toBe('registered');
   });
 
   it('deregisters on close()', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const handle = clientOf(t).registerInstance({
       service: 'sdk-close',
       instanceId: 'c-1',
@@ -156,17 +121,20 @@ describe('McpClient.registerInstance', () => {
       ttlSeconds: 30,
     });
     await handle.ready();
-    expect(await instanceIds(t, 'sdk-close')).toEqual(['c-1']);
+    expect(await instanceIds(stack, t, 'sdk-close')).toEqual(['c-1']);
     await handle.close();
     expect(handle.state).toBe('closed');
-    expect(await instanceIds(t, 'sdk-close')).toEqual([]);
+    expect(await instanceIds(stack, t, 'sdk-close')).toEqual([]);
   });
 });
 
 describe('McpClient.discover', () => {
   it('sees another instance appear and disappear within a second', async () => {
-    const t = await newTenant();
-    await call(t, 'PUT', '/v1/services/sdk-disc/instances/d-0', { host: '10.0.0.1', port: 80 });
+    const t = await newTenant(stack);
+    await call(stack, t, 'PUT', '/v1/services/sdk-disc/instances/d-0', {
+      host: '10.0.0.1',
+      port: 80,
+    });
     const discovery = await clientOf(t).discover('sdk-disc');
     expect(discovery.instances().map((i) => i.instanceId)).toEqual(['d-0']);
     const changes: string[][] = [];
@@ -175,7 +143,7 @@ describe('McpClient.discover', () => {
     const has = (id: string) => discovery.instances().some((i) => i.instanceId === id);
     expect(
       (
-        await call(t, 'PUT', '/v1/services/sdk-disc/instances/d-1', {
+        await call(stack, t, 'PUT', '/v1/services/sdk-disc/instances/d-1', {
           host: '10.0.0.2',
           port: 80,
           weight: 5,
@@ -184,7 +152,9 @@ describe('McpClient.discover', () => {
     ).toBe(201);
     expect(await timeUntil(() => has('d-1'), 5000)).toBeLessThan(1000);
 
-    expect((await call(t, 'DELETE', '/v1/services/sdk-disc/instances/d-1')).status).toBe(204);
+    expect((await call(stack, t, 'DELETE', '/v1/services/sdk-disc/instances/d-1')).status).toBe(
+      204,
+    );
     expect(await timeUntil(() => !has('d-1'), 5000)).toBeLessThan(1000);
     expect(changes).toEqual([['d-0', 'd-1'], ['d-0']]);
     expect(discovery.pick()?.instanceId).toBe('d-0');
@@ -192,15 +162,15 @@ describe('McpClient.discover', () => {
   });
 
   it('filters by label selector and sees an instance leave the selection when its labels change', async () => {
-    const t = await newTenant();
+    const t = await newTenant(stack);
     const discovery = await clientOf(t).discover('sdk-sel', { selector: 'env=prod' });
     expect(discovery.instances()).toEqual([]);
-    await call(t, 'PUT', '/v1/services/sdk-sel/instances/p-1', {
+    await call(stack, t, 'PUT', '/v1/services/sdk-sel/instances/p-1', {
       host: 'h',
       port: 1,
       labels: { env: 'prod' },
     });
-    await call(t, 'PUT', '/v1/services/sdk-sel/instances/d-1', {
+    await call(stack, t, 'PUT', '/v1/services/sdk-sel/instances/d-1', {
       host: 'h',
       port: 2,
       labels: { env: 'dev' },
@@ -208,7 +178,7 @@ describe('McpClient.discover', () => {
     const ids = () => discovery.instances().map((i) => i.instanceId);
     await timeUntil(() => ids().length === 1, 5000);
     expect(ids()).toEqual(['p-1']);
-    await call(t, 'PUT', '/v1/services/sdk-sel/instances/p-1', {
+    await call(stack, t, 'PUT', '/v1/services/sdk-sel/instances/p-1', {
       host: 'h',
       port: 1,
       labels: { env: 'dev' },
@@ -219,22 +189,10 @@ describe('McpClient.discover', () => {
 
 describe('tools/demo', () => {
   it('runs demo-hello: it makes its tenant (already there is fine), registers, discovers itself and deregisters on SIGINT', async () => {
-    const operator = {
-      authorization: `Bearer ${stack.adminKey}`,
-      'content-type': 'application/json',
-    };
     // The tenant may exist already; ensureDemoTenant must take the 409 in its stride.
-    await fetch(`${stack.adminUrl}/v1/tenants`, {
-      method: 'POST',
-      headers: operator,
-      body: JSON.stringify({ id: 'demo', name: 'Demo' }),
-    });
-    const keyRes = await fetch(`${stack.adminUrl}/v1/tenants/demo/keys`, {
-      method: 'POST',
-      headers: operator,
-      body: JSON.stringify({ name: 'e2e reader', scopes: ['registry:read'] }),
-    });
-    const demoTenant = { tenant: 'demo', key: ((await keyRes.json()) as { key: string }).key };
+    await asOperator(stack, 'POST', '/v1/tenants', { id: 'demo', name: 'Demo' });
+    const { key } = await createKey(stack, 'demo', ['registry:read'], 'e2e reader');
+    const demoTenant = { tenant: 'demo', key };
 
     const root = resolve(__dirname, '../..');
     const port = await freePort();
@@ -258,11 +216,12 @@ describe('tools/demo', () => {
     demo.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((done) => demo.once('exit', (code) => done(code)));
     try {
-      const ids = () => instanceIds(demoTenant, 'demo-hello');
+      const ids = () => instanceIds(stack, demoTenant, 'demo-hello');
       const ours = async () => (await ids()).some((id) => id.endsWith(`-${port}`));
       await timeUntil(ours, 30000);
       expect(await ours()).toBe(true);
       const listed = await call(
+        stack,
         demoTenant,
         'GET',
         '/v1/services/demo-hello/instances?selector=env=dev',

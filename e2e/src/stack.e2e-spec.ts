@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { freePort } from './support/free-port';
+import { header, readTopic } from './support/kafka-reading';
 import { SpanCollector, type CollectedSpan } from './support/span-collector';
 import { startStack, type Stack } from './support/stack';
+import { expectProblem } from './support/tenant-api';
 
 // OTLP span kinds.
 const SERVER = 2;
@@ -32,11 +34,9 @@ function admin(path: string, init: RequestInit = {}, key: string | null = stack.
   return fetch(`${stack.adminUrl}${path}`, { ...init, headers });
 }
 
-async function expectProblem(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const problem = (await res.json()) as Record<string, unknown>;
-  expect(problem).toMatchObject({ status, code });
+/** A problem answer that also says what went wrong: its type, title and detail. */
+async function expectDescribedProblem(res: Response, status: number, code: string) {
+  const problem = await expectProblem(res, status, code);
   expect(typeof problem.type).toBe('string');
   expect(typeof problem.title).toBe('string');
   expect(typeof problem.detail).toBe('string');
@@ -105,18 +105,20 @@ describe('tenants', () => {
     expect(await res.json()).toMatchObject({ id, name: 'Acme Corp' });
     const traceId = res.headers.get('x-trace-id');
 
-    const message = await readFromKafka('mcp.gateway.events', (m) => m.key?.toString() === id);
-    const header = (name: string) => message.headers?.[name]?.toString();
-    expect(header('ce_specversion')).toBe('1.0');
-    expect(header('ce_type')).toBe('mcp.gateway.tenant.created.v1');
-    expect(header('ce_source')).toBe('/mcp/gateway');
-    expect(header('ce_tenant')).toBe(id);
-    expect(header('ce_id')).toMatch(/.+/);
-    expect(header('ce_time')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(header('content-type')).toBe('application/json');
+    const isTenant = (m: KafkaMessage) => m.key?.toString() === id;
+    const message = (await readTopic('mcp.gateway.events', (ms) => ms.some(isTenant))).find(
+      isTenant,
+    ) as KafkaMessage;
+    expect(header(message, 'ce_specversion')).toBe('1.0');
+    expect(header(message, 'ce_type')).toBe('mcp.gateway.tenant.created.v1');
+    expect(header(message, 'ce_source')).toBe('/mcp/gateway');
+    expect(header(message, 'ce_tenant')).toBe(id);
+    expect(header(message, 'ce_id')).toMatch(/.+/);
+    expect(header(message, 'ce_time')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(header(message, 'content-type')).toBe('application/json');
     expect(JSON.parse(message.value?.toString() ?? '{}')).toMatchObject({ id, name: 'Acme Corp' });
     // The event carries the trace of the request that caused it, through the outbox.
-    expect(header('traceparent')).toContain(traceId as string);
+    expect(header(message, 'traceparent')).toContain(traceId as string);
 
     const list = await admin(`/v1/tenants?limit=200`);
     expect(list.status).toBe(200);
@@ -135,7 +137,7 @@ describe('tenants', () => {
       method: 'POST',
       body: JSON.stringify({ id, name: 'Two' }),
     });
-    await expectProblem(second, 409, 'conflict');
+    await expectDescribedProblem(second, 409, 'conflict');
     const page = (await (await admin('/v1/tenants?limit=200')).json()) as {
       items: { id: string; name: string }[];
     };
@@ -146,7 +148,7 @@ describe('tenants', () => {
 
   it('rejects bad input with problem+json and stores nothing', async () => {
     const id = `bad-${randomUUID().slice(0, 8)}`;
-    await expectProblem(
+    await expectDescribedProblem(
       await admin('/v1/tenants', {
         method: 'POST',
         body: JSON.stringify({ id, name: 'x', plan: 'gold' }),
@@ -154,12 +156,12 @@ describe('tenants', () => {
       400,
       'invalid_input',
     );
-    await expectProblem(
+    await expectDescribedProblem(
       await admin('/v1/tenants', { method: 'POST', body: '{"id": "broken",' }),
       400,
       'invalid_input',
     );
-    await expectProblem(
+    await expectDescribedProblem(
       await admin('/v1/tenants', {
         method: 'POST',
         body: JSON.stringify({ id: 'Not A Slug!', name: 'x' }),
@@ -167,7 +169,7 @@ describe('tenants', () => {
       400,
       'invalid_input',
     );
-    await expectProblem(
+    await expectDescribedProblem(
       await admin('/v1/tenants', {
         method: 'POST',
         body: JSON.stringify({ id, name: 'x'.repeat(2_000_000) }),
@@ -183,9 +185,9 @@ describe('tenants', () => {
 
   it('refuses requests without the operator key', async () => {
     const missing = await admin('/v1/tenants', {}, null);
-    await expectProblem(missing, 401, 'unauthorized');
+    await expectDescribedProblem(missing, 401, 'unauthorized');
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    await expectProblem(
+    await expectDescribedProblem(
       await admin('/v1/system/status', {}, 'wrong-key-000000'),
       401,
       'unauthorized',
@@ -211,8 +213,8 @@ describe('operability', () => {
   });
 
   it('answers unknown admin paths and unrouted proxy traffic with problem+json 404', async () => {
-    await expectProblem(await admin('/v1/nothing-here'), 404, 'not_found');
-    await expectProblem(await fetch(`${stack.proxyUrl}/acme/orders/1`), 404, 'not_found');
+    await expectDescribedProblem(await admin('/v1/nothing-here'), 404, 'not_found');
+    await expectDescribedProblem(await fetch(`${stack.proxyUrl}/acme/orders/1`), 404, 'not_found');
   });
 
   it('publishes its OpenAPI document from the protocol schemas', async () => {
@@ -238,37 +240,4 @@ function isSql(span: CollectedSpan): boolean {
     span.attributes['db.system'] === 'postgresql' ||
     span.attributes['db.system.name'] === 'postgresql'
   );
-}
-
-/** Reads a topic from the beginning with a bare kafkajs consumer until a message matches. */
-async function readFromKafka(
-  topic: string,
-  match: (m: KafkaMessage) => boolean,
-): Promise<KafkaMessage> {
-  const kafka = new Kafka({
-    clientId: 'e2e-outside-reader',
-    brokers: (process.env.KAFKA_BROKERS as string).split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    return await new Promise<KafkaMessage>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching message on ${topic} within 20 s`)),
-        20000,
-      );
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (match(message)) {
-            clearTimeout(timer);
-            resolve(message);
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
 }
