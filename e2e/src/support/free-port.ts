@@ -1,15 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A TCP port that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port no app of this test file has been given yet (see tools/infra's freePort). */
+export { freePort } from '@mcp/test-infra';

@@ -4,9 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { spawnSupervised, tailOf, type SupervisedProcess } from '../../infra/src/index';
+import { freePort, spawnSupervised, tailOf, type SupervisedProcess } from '../../infra/src/index';
 
 export type BenchApp = 'registry' | 'gateway';
 
@@ -24,17 +23,7 @@ export interface Tenant {
   key: string;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no free port on 127.0.0.1');
-  return address.port;
-}
+export { freePort };
 
 export const mainOf = (root: string, app: BenchApp): string =>
   join(root, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');

@@ -12,3 +12,4 @@ export { workspaceRoot } from './workspace';
 export { redactUrl } from './infra-error';
 export { spawnSupervised, reapStale, tailOf } from './supervised-process';
 export type { SupervisedProcess, SupervisedSpawn } from './supervised-process';
+export { freePort } from './ports';

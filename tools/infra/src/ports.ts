@@ -23,6 +23,25 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
+// Ports this process has handed out: the OS may give a just-closed port 0 listener the same
+// port again, and two apps told the same port fight over it at bind time.
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now and that this process has not handed
+ * out before (for an app the caller is about to start).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [port] = await freePorts(1);
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free TCP port on 127.0.0.1 that was not handed out already');
+}
+
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
